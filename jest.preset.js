@@ -1,0 +1,20 @@
+// Shared jest settings: TypeScript ESM compiled by swc (type checking is tsc's job, in `npm run lint`).
+// Each package's jest.config.js spreads this and adds its own test roots.
+export const jestPreset = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2023' },
+        module: { type: 'es6' },
+        sourceMaps: 'inline',
+      },
+    ],
+  },
+  // Relative imports end in `.js` (NodeNext); in tests they resolve to the `.ts` source.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testMatch: ['<rootDir>/src/**/*.test.ts'],
+  testTimeout: 60_000,
+};

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+// Environment variables arrive as strings; an empty string means "not set" so defaults apply.
+const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+export const envString = () => z.preprocess(unsetIfEmpty, z.string());
+
+export const envInt = (options: { min?: number; max?: number } = {}) =>
+  z.preprocess(
+    unsetIfEmpty,
+    z.coerce
+      .number({ message: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(options.min ?? Number.MIN_SAFE_INTEGER)
+      .max(options.max ?? Number.MAX_SAFE_INTEGER),
+  );
+
+export const envPort = () => envInt({ min: 0, max: 65_535 });
+
+export const envBool = () =>
+  z.preprocess(
+    unsetIfEmpty,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+      .transform((value) => value === 'true' || value === '1' || value === 'yes'),
+  );
+
+export const envList = () =>
+  z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string()).min(1, 'must list at least one value')),
+  );
+
+export const envUrl = () => z.preprocess(unsetIfEmpty, z.url({ message: 'must be an absolute URL' }));
+
+export const envEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess(unsetIfEmpty, z.enum(values, { message: `must be one of: ${values.join(', ')}` }));
+
+export const LogLevel = envEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
+
+/** Variables every service that talks to Kafka reads. */
+export const kafkaEnv = {
+  KAFKA_BROKERS: envList().default(['127.0.0.1:9092']),
+  KAFKA_CLIENT_ID: envString().optional(),
+  KAFKA_SSL: envBool().default(false),
+  KAFKA_SASL_MECHANISM: envEnum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: envString().optional(),
+  KAFKA_SASL_PASSWORD: envString().optional(),
+  KAFKA_TOPIC_PARTITIONS: envInt({ min: 1, max: 1_000 }).default(3),
+  KAFKA_TOPIC_REPLICATION: envInt({ min: 1, max: 10 }).default(1),
+};
+
+type KafkaEnv = z.output<z.ZodObject<typeof kafkaEnv>>;
+
+/** The connection settings for createKafka, from the parsed variables. */
+export function kafkaSettingsFrom(env: KafkaEnv, defaultClientId: string) {
+  return {
+    brokers: env.KAFKA_BROKERS,
+    clientId: env.KAFKA_CLIENT_ID ?? defaultClientId,
+    ssl: env.KAFKA_SSL,
+    sasl:
+      env.KAFKA_SASL_MECHANISM && env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD
+        ? {
+            mechanism: env.KAFKA_SASL_MECHANISM,
+            username: env.KAFKA_SASL_USERNAME,
+            password: env.KAFKA_SASL_PASSWORD,
+          }
+        : undefined,
+    topics: { numPartitions: env.KAFKA_TOPIC_PARTITIONS, replicationFactor: env.KAFKA_TOPIC_REPLICATION },
+  };
+}
+
+/** SASL needs all three variables or none. */
+export function checkKafkaSasl(env: KafkaEnv, ctx: z.RefinementCtx): void {
+  const given = [env.KAFKA_SASL_MECHANISM, env.KAFKA_SASL_USERNAME, env.KAFKA_SASL_PASSWORD].filter(Boolean);
+  if (given.length > 0 && given.length < 3) {
+    for (const name of ['KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const) {
+      if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when any KAFKA_SASL_* is set' });
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { checkKafkaSasl, envBool, envEnum, envInt, envPort, envString, envUrl, kafkaEnv, kafkaSettingsFrom, LogLevel } from './env.js';
+
+/** The FHIR adapter (`FHIR_ADAPTER_*`). */
+export const FhirAdapterConfig = z
+  .object({
+    LOG_LEVEL: LogLevel.default('info'),
+    ...kafkaEnv,
+    FHIR_ADAPTER_GROUP_ID: envString().default('aloe-fhir-adapter'),
+    FHIR_ADAPTER_HTTP_PORT: envPort().default(8081),
+    FHIR_ADAPTER_METRICS_PORT: envPort().default(9466),
+    /** The EHR's FHIR R4 base URL. */
+    FHIR_ADAPTER_FHIR_BASE_URL: envUrl().default('http://127.0.0.1:8080/fhir/R4'),
+    FHIR_ADAPTER_FHIR_AUTH: envEnum(['none', 'bearer', 'smart-backend']).default('none'),
+    FHIR_ADAPTER_FHIR_BEARER_TOKEN: envString().optional(),
+    FHIR_ADAPTER_SMART_TOKEN_URL: envUrl().optional(),
+    FHIR_ADAPTER_SMART_CLIENT_ID: envString().optional(),
+    /** PEM of the private key (RS384 or ES384) that signs the client assertion. */
+    FHIR_ADAPTER_SMART_PRIVATE_KEY: envString().optional(),
+    FHIR_ADAPTER_SMART_KEY_ID: envString().optional(),
+    FHIR_ADAPTER_SMART_SCOPES: envString().default('system/*.rs'),
+    /** Key for patient pseudonyms (HMAC-SHA256); at least 32 characters. */
+    FHIR_ADAPTER_PSEUDONYM_KEY: envString()
+      .default('development-only-pseudonym-key-change-me')
+      .refine((key) => key.length >= 32, 'must be at least 32 characters'),
+    /** Development only: accept CDS Hooks calls without a valid EHR JWT. Logged loudly when on. */
+    FHIR_ADAPTER_CDS_ALLOW_UNAUTHENTICATED: envBool().default(false),
+    FHIR_ADAPTER_OBSERVATION_WINDOW_DAYS: envInt({ min: 1 }).default(365),
+    FHIR_ADAPTER_OBSERVATION_LIMIT: envInt({ min: 1, max: 5_000 }).default(200),
+    FHIR_ADAPTER_SHUTDOWN_TIMEOUT_MS: envInt({ min: 0 }).default(30_000),
+  })
+  .superRefine(checkKafkaSasl)
+  .superRefine((env, ctx) => {
+    const require = (name: keyof typeof env, when: string) => {
+      if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: `is required when ${when}` });
+    };
+    if (env.FHIR_ADAPTER_FHIR_AUTH === 'bearer') {
+      require('FHIR_ADAPTER_FHIR_BEARER_TOKEN', 'FHIR_ADAPTER_FHIR_AUTH=bearer');
+    }
+    if (env.FHIR_ADAPTER_FHIR_AUTH === 'smart-backend') {
+      for (const name of [
+        'FHIR_ADAPTER_SMART_TOKEN_URL',
+        'FHIR_ADAPTER_SMART_CLIENT_ID',
+        'FHIR_ADAPTER_SMART_PRIVATE_KEY',
+        'FHIR_ADAPTER_SMART_KEY_ID',
+      ] as const) {
+        require(name, 'FHIR_ADAPTER_FHIR_AUTH=smart-backend');
+      }
+    }
+  })
+  .transform((env) => ({
+    logLevel: env.LOG_LEVEL,
+    kafka: kafkaSettingsFrom(env, 'aloe-fhir-adapter'),
+    groupId: env.FHIR_ADAPTER_GROUP_ID,
+    http: { port: env.FHIR_ADAPTER_HTTP_PORT },
+    metrics: { port: env.FHIR_ADAPTER_METRICS_PORT },
+    fhir: {
+      baseUrl: env.FHIR_ADAPTER_FHIR_BASE_URL,
+      auth: env.FHIR_ADAPTER_FHIR_AUTH,
+      bearerToken: env.FHIR_ADAPTER_FHIR_BEARER_TOKEN,
+      smart: {
+        tokenUrl: env.FHIR_ADAPTER_SMART_TOKEN_URL,
+        clientId: env.FHIR_ADAPTER_SMART_CLIENT_ID,
+        privateKey: env.FHIR_ADAPTER_SMART_PRIVATE_KEY,
+        keyId: env.FHIR_ADAPTER_SMART_KEY_ID,
+        scopes: env.FHIR_ADAPTER_SMART_SCOPES,
+      },
+    },
+    pseudonymKey: env.FHIR_ADAPTER_PSEUDONYM_KEY,
+    cds: { allowUnauthenticated: env.FHIR_ADAPTER_CDS_ALLOW_UNAUTHENTICATED },
+    context: {
+      observationWindowDays: env.FHIR_ADAPTER_OBSERVATION_WINDOW_DAYS,
+      observationLimit: env.FHIR_ADAPTER_OBSERVATION_LIMIT,
+    },
+    shutdownTimeoutMs: env.FHIR_ADAPTER_SHUTDOWN_TIMEOUT_MS,
+  }));
+export type FhirAdapterConfig = z.output<typeof FhirAdapterConfig>;

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { checkKafkaSasl, envInt, envPort, envString, kafkaEnv, kafkaSettingsFrom, LogLevel } from './env.js';
+
+/** The guardrails service (`GUARDRAILS_*`). */
+export const GuardrailsConfig = z
+  .object({
+    LOG_LEVEL: LogLevel.default('info'),
+    ...kafkaEnv,
+    GUARDRAILS_GROUP_ID: envString().default('aloe-guardrails'),
+    GUARDRAILS_HTTP_PORT: envPort().default(8082),
+    GUARDRAILS_METRICS_PORT: envPort().default(9465),
+    /** host:port of the inference service. */
+    GUARDRAILS_INFERENCE_ADDRESS: envString().default('127.0.0.1:50051'),
+    GUARDRAILS_INFERENCE_DEADLINE_MS: envInt({ min: 100 }).default(120_000),
+    /** `postgres://…` for PostgreSQL; `pglite:<dir>` or `pglite:memory` for the embedded database. */
+    GUARDRAILS_AUDIT_DATABASE_URL: envString()
+      .default('pglite:.data/audit')
+      .refine((url) => /^(postgres(ql)?:\/\/|pglite:)/.test(url), 'must start with postgres://, postgresql:// or pglite:'),
+    /** HIPAA asks for 6 years of records; the EU AI Act for at least 6 months. */
+    GUARDRAILS_AUDIT_RETENTION_DAYS: envInt({ min: 183 }).default(2_192),
+    GUARDRAILS_SHUTDOWN_TIMEOUT_MS: envInt({ min: 0 }).default(30_000),
+  })
+  .superRefine(checkKafkaSasl)
+  .transform((env) => ({
+    logLevel: env.LOG_LEVEL,
+    kafka: kafkaSettingsFrom(env, 'aloe-guardrails'),
+    groupId: env.GUARDRAILS_GROUP_ID,
+    http: { port: env.GUARDRAILS_HTTP_PORT },
+    metrics: { port: env.GUARDRAILS_METRICS_PORT },
+    inference: { address: env.GUARDRAILS_INFERENCE_ADDRESS, deadlineMs: env.GUARDRAILS_INFERENCE_DEADLINE_MS },
+    audit: { databaseUrl: env.GUARDRAILS_AUDIT_DATABASE_URL, retentionDays: env.GUARDRAILS_AUDIT_RETENTION_DAYS },
+    shutdownTimeoutMs: env.GUARDRAILS_SHUTDOWN_TIMEOUT_MS,
+  }));
+export type GuardrailsConfig = z.output<typeof GuardrailsConfig>;

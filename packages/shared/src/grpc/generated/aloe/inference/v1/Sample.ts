@@ -1,0 +1,12 @@
+// Original file: proto/aloe/inference/v1/inference.proto
+
+
+export interface Sample {
+  'text'?: (string);
+  'answer'?: (string);
+}
+
+export interface Sample__Output {
+  'text': (string);
+  'answer': (string);
+}

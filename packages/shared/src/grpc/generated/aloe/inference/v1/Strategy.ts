@@ -1,0 +1,23 @@
+// Original file: proto/aloe/inference/v1/inference.proto
+
+export const Strategy = {
+  STRATEGY_UNSPECIFIED: 'STRATEGY_UNSPECIFIED',
+  STRATEGY_DIRECT: 'STRATEGY_DIRECT',
+  STRATEGY_CHAIN_OF_THOUGHT: 'STRATEGY_CHAIN_OF_THOUGHT',
+  STRATEGY_SELF_CONSISTENCY: 'STRATEGY_SELF_CONSISTENCY',
+  STRATEGY_CHOICE_SHUFFLE_ENSEMBLE: 'STRATEGY_CHOICE_SHUFFLE_ENSEMBLE',
+} as const;
+
+export type Strategy =
+  | 'STRATEGY_UNSPECIFIED'
+  | 0
+  | 'STRATEGY_DIRECT'
+  | 1
+  | 'STRATEGY_CHAIN_OF_THOUGHT'
+  | 2
+  | 'STRATEGY_SELF_CONSISTENCY'
+  | 3
+  | 'STRATEGY_CHOICE_SHUFFLE_ENSEMBLE'
+  | 4
+
+export type Strategy__Output = typeof Strategy[keyof typeof Strategy]

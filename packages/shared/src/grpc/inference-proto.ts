@@ -1,0 +1,31 @@
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import type { ProtoGrpcType } from './generated/inference.js';
+
+/** The proto file, shipped with the package (`@aloe/shared/proto/...`). */
+export const INFERENCE_PROTO_PATH = fileURLToPath(
+  new URL('../../proto/aloe/inference/v1/inference.proto', import.meta.url),
+);
+
+/** Loader options; they must match the `generate:types` flags so the generated types fit. */
+export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+};
+
+/** The fully-qualified service name, as health checks and reflection name it. */
+export const INFERENCE_SERVICE_NAME = 'aloe.inference.v1.Inference';
+
+/** Loads `aloe.inference.v1` with its generated types: `.aloe.inference.v1.Inference` is the service. */
+export function loadInferenceProto(): ProtoGrpcType {
+  const definition = protoLoader.loadSync(INFERENCE_PROTO_PATH, PROTO_LOADER_OPTIONS);
+  return grpc.loadPackageDefinition(definition) as unknown as ProtoGrpcType;
+}
+
+/** The raw package definition (for server reflection). */
+export function loadInferencePackageDefinition(): protoLoader.PackageDefinition {
+  return protoLoader.loadSync(INFERENCE_PROTO_PATH, PROTO_LOADER_OPTIONS);
+}

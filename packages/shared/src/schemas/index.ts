@@ -1,0 +1,5 @@
+export * from './audit-event.js';
+export * from './common.js';
+export * from './feedback.js';
+export * from './patient-context.js';
+export * from './suggestion-set.js';

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { FhirReference, IsoDateTime, Pseudonym, RuleFinding } from './common.js';
+
+export const SuggestionKind = z.enum(['medication-safety', 'care-gap', 'differential', 'summary']);
+export type SuggestionKind = z.infer<typeof SuggestionKind>;
+
+/** allow: show; warn: show with the warning; block: never shown or written back, only audited. */
+export const Verdict = z.enum(['allow', 'warn', 'block']);
+export type Verdict = z.infer<typeof Verdict>;
+
+export const Suggestion = z.object({
+  /** Stable across redeliveries (derived from contextId + position), used for idempotent write-back. */
+  id: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/),
+  kind: SuggestionKind,
+  /** CDS Hooks 2.0, Card.summary: under 140 characters. */
+  title: z.string().min(1).max(140),
+  text: z.string().min(1).max(4_000),
+  rationale: z.string().max(4_000).optional(),
+  severity: z.enum(['high', 'moderate', 'low']).optional(),
+  /** The context items this suggestion rests on; at least one (grounding). */
+  citations: z.array(FhirReference).min(1).max(50),
+  verdict: Verdict,
+  reasons: z.array(RuleFinding).max(50),
+});
+export type Suggestion = z.infer<typeof Suggestion>;
+
+export const ModelDescriptor = z.object({
+  id: z.string().min(1).max(200),
+  name: z.string().min(1).max(200),
+  fileSha256: z.string().regex(/^[a-f0-9]{64}$/),
+  quantization: z.string().max(32),
+  chatTemplate: z.string().max(100),
+  /** True for the project's random-weight test model. */
+  testModel: z.boolean(),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+});
+export type ModelDescriptor = z.infer<typeof ModelDescriptor>;
+
+/** The annotated output for one PatientContext, produced to `aloe.suggestions.v1` keyed by pseudonym. */
+export const SuggestionSet = z.object({
+  setId: z.uuid(),
+  contextId: z.uuid(),
+  patient: z.object({ ref: FhirReference, pseudonym: Pseudonym }),
+  fhirBase: z.url(),
+  model: ModelDescriptor,
+  suggestions: z.array(Suggestion).max(50),
+  /** What the input rails found (e.g. an instruction hidden in a note), recorded even when nothing was blocked. */
+  inputFindings: z.array(RuleFinding).max(100).default([]),
+  disclaimer: z.string().min(1).max(500),
+  producedAt: IsoDateTime,
+  /** Durations in milliseconds by stage (inputRails, prompt, inference, outputRails, total). */
+  timingsMs: z.record(z.string(), z.number().nonnegative()),
+});
+export type SuggestionSet = z.infer<typeof SuggestionSet>;

@@ -1,0 +1,3 @@
+export * from './kafka.js';
+export * from './unique-name.js';
+export * from './wait-for.js';
