@@ -1,48 +1,37 @@
 import { z } from 'zod';
 
-// Environment variables arrive as strings; an empty string means "not set" so defaults apply.
-const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
-
-export const envString = () => z.preprocess(unsetIfEmpty, z.string());
+// Environment variables arrive as strings; loadConfig drops empty ones first, so defaults apply.
+export const envString = () => z.string();
 
 export const envInt = (options: { min?: number; max?: number } = {}) =>
-  z.preprocess(
-    unsetIfEmpty,
-    z.coerce
-      .number({ message: 'must be a whole number' })
-      .int('must be a whole number')
-      .min(options.min ?? Number.MIN_SAFE_INTEGER)
-      .max(options.max ?? Number.MAX_SAFE_INTEGER),
-  );
+  z.coerce
+    .number({ message: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(options.min ?? Number.MIN_SAFE_INTEGER)
+    .max(options.max ?? Number.MAX_SAFE_INTEGER);
 
 export const envPort = () => envInt({ min: 0, max: 65_535 });
 
 export const envBool = () =>
-  z.preprocess(
-    unsetIfEmpty,
-    z
-      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
-      .transform((value) => value === 'true' || value === '1' || value === 'yes'),
-  );
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 export const envList = () =>
-  z.preprocess(
-    unsetIfEmpty,
-    z
-      .string()
-      .transform((value) =>
-        value
-          .split(',')
-          .map((part) => part.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.string()).min(1, 'must list at least one value')),
-  );
+  z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string()).min(1, 'must list at least one value'));
 
-export const envUrl = () => z.preprocess(unsetIfEmpty, z.url({ message: 'must be an absolute URL' }));
+export const envUrl = () => z.url({ message: 'must be an absolute URL' });
 
 export const envEnum = <const T extends readonly [string, ...string[]]>(values: T) =>
-  z.preprocess(unsetIfEmpty, z.enum(values, { message: `must be one of: ${values.join(', ')}` }));
+  z.enum(values, { message: `must be one of: ${values.join(', ')}` });
 
 export const LogLevel = envEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
 
@@ -83,7 +72,8 @@ export function checkKafkaSasl(env: KafkaEnv, ctx: z.RefinementCtx): void {
   const given = [env.KAFKA_SASL_MECHANISM, env.KAFKA_SASL_USERNAME, env.KAFKA_SASL_PASSWORD].filter(Boolean);
   if (given.length > 0 && given.length < 3) {
     for (const name of ['KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const) {
-      if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when any KAFKA_SASL_* is set' });
+      if (!env[name])
+        ctx.addIssue({ code: 'custom', path: [name], message: 'is required when any KAFKA_SASL_* is set' });
     }
   }
 }

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { checkKafkaSasl, envBool, envEnum, envInt, envPort, envString, envUrl, kafkaEnv, kafkaSettingsFrom, LogLevel } from './env.js';
+import {
+  checkKafkaSasl,
+  envBool,
+  envEnum,
+  envInt,
+  envPort,
+  envString,
+  envUrl,
+  kafkaEnv,
+  kafkaSettingsFrom,
+  LogLevel,
+} from './env.js';
 
 /** The FHIR adapter (`FHIR_ADAPTER_*`). */
 export const FhirAdapterConfig = z

@@ -15,7 +15,10 @@ export const GuardrailsConfig = z
     /** `postgres://…` for PostgreSQL; `pglite:<dir>` or `pglite:memory` for the embedded database. */
     GUARDRAILS_AUDIT_DATABASE_URL: envString()
       .default('pglite:.data/audit')
-      .refine((url) => /^(postgres(ql)?:\/\/|pglite:)/.test(url), 'must start with postgres://, postgresql:// or pglite:'),
+      .refine(
+        (url) => /^(postgres(ql)?:\/\/|pglite:)/.test(url),
+        'must start with postgres://, postgresql:// or pglite:',
+      ),
     /** HIPAA asks for 6 years of records; the EU AI Act for at least 6 months. */
     GUARDRAILS_AUDIT_RETENTION_DAYS: envInt({ min: 183 }).default(2_192),
     GUARDRAILS_SHUTDOWN_TIMEOUT_MS: envInt({ min: 0 }).default(30_000),
@@ -27,8 +30,14 @@ export const GuardrailsConfig = z
     groupId: env.GUARDRAILS_GROUP_ID,
     http: { port: env.GUARDRAILS_HTTP_PORT },
     metrics: { port: env.GUARDRAILS_METRICS_PORT },
-    inference: { address: env.GUARDRAILS_INFERENCE_ADDRESS, deadlineMs: env.GUARDRAILS_INFERENCE_DEADLINE_MS },
-    audit: { databaseUrl: env.GUARDRAILS_AUDIT_DATABASE_URL, retentionDays: env.GUARDRAILS_AUDIT_RETENTION_DAYS },
+    inference: {
+      address: env.GUARDRAILS_INFERENCE_ADDRESS,
+      deadlineMs: env.GUARDRAILS_INFERENCE_DEADLINE_MS,
+    },
+    audit: {
+      databaseUrl: env.GUARDRAILS_AUDIT_DATABASE_URL,
+      retentionDays: env.GUARDRAILS_AUDIT_RETENTION_DAYS,
+    },
     shutdownTimeoutMs: env.GUARDRAILS_SHUTDOWN_TIMEOUT_MS,
   }));
 export type GuardrailsConfig = z.output<typeof GuardrailsConfig>;

@@ -12,12 +12,21 @@ export function loadConfig<S extends z.ZodType>(
   schema: S,
   env: Readonly<Record<string, string | undefined>>,
 ): Readonly<z.output<S>> {
-  const parsed = schema.safeParse(env);
+  // An empty variable (`FOO=`) means "not set", so its default applies.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+  const parsed = schema.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = issue.path.map(String).join('.') || '(environment)';
       const raw = typeof issue.path[0] === 'string' ? env[issue.path[0]] : undefined;
-      const shown = raw === undefined ? 'not set' : SECRET_NAME.test(name) ? 'got a value (hidden)' : `got "${raw.slice(0, 80)}"`;
+      const shown =
+        raw === undefined
+          ? 'not set'
+          : SECRET_NAME.test(name)
+            ? 'got a value (hidden)'
+            : `got "${raw.slice(0, 80)}"`;
       return `${name}: ${issue.message} (${shown})`;
     });
     throw new ConfigError(problems);

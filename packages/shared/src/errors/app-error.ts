@@ -81,7 +81,10 @@ export class DeadlineExceededError extends AppError {
 }
 
 export class CancelledError extends AppError {
-  constructor(message = 'The caller cancelled the request', options: Omit<AppErrorOptions, 'retriable'> = {}) {
+  constructor(
+    message = 'The caller cancelled the request',
+    options: Omit<AppErrorOptions, 'retriable'> = {},
+  ) {
     super(ErrorCode.Cancelled, message, { ...options, retriable: false });
   }
 }
@@ -105,7 +108,8 @@ export function isAppError(error: unknown): error is AppError {
  */
 export function isRetriable(error: unknown): boolean {
   if (error instanceof AppError) return error.retriable;
-  if (error instanceof TypeError || error instanceof ReferenceError || error instanceof SyntaxError) return false;
+  if (error instanceof TypeError || error instanceof ReferenceError || error instanceof SyntaxError)
+    return false;
   if (error instanceof RangeError) return false;
   return error instanceof Error && (error as { retriable?: unknown }).retriable !== false;
 }

@@ -39,7 +39,9 @@ const outcomeByCode: Record<ErrorCode, { issueCode: string; httpStatus: number }
 export function toOperationOutcome(error: unknown): { httpStatus: number; outcome: OperationOutcome } {
   if (error instanceof AppError) {
     const { issueCode, httpStatus } = outcomeByCode[error.code];
-    const expression = Array.isArray(error.details.expression) ? (error.details.expression as string[]) : undefined;
+    const expression = Array.isArray(error.details.expression)
+      ? (error.details.expression as string[])
+      : undefined;
     return {
       httpStatus,
       outcome: {

@@ -17,7 +17,10 @@ export interface OutgoingMessage<S extends z.ZodType> {
 export interface TypedProducer {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
-  send<S extends z.ZodType>(contract: TopicContract<S>, messages: ReadonlyArray<OutgoingMessage<S>>): Promise<void>;
+  send<S extends z.ZodType>(
+    contract: TopicContract<S>,
+    messages: ReadonlyArray<OutgoingMessage<S>>,
+  ): Promise<void>;
   /** Sends already-encoded messages as they are (dead-lettering keeps the original bytes). */
   sendRaw(topic: string, messages: Message[]): Promise<void>;
 }

@@ -31,8 +31,11 @@ const running: RunningConsumer[] = [];
 const children: ChildProcess[] = [];
 
 /** A fresh topic (and DLQ) with the given contract's schema, so tests never see each other's messages. */
-async function freshTopic<S extends z.ZodType>(contract: TopicContract<S>, partitions = 1): Promise<TopicContract<S>> {
-  const topic = defineTopic(uniqueName(contract.name), contract.schema, contract.schemaVersion);
+async function freshTopic<S extends z.ZodType>(
+  contract: TopicContract<S>,
+  partitions = 1,
+): Promise<TopicContract<S>> {
+  const topic = defineTopic(uniqueName(`test.${contract.name}`), contract.schema, contract.schemaVersion);
   await ensureTopics(kafka, [topic], { numPartitions: partitions });
   return topic;
 }
@@ -40,7 +43,10 @@ async function freshTopic<S extends z.ZodType>(contract: TopicContract<S>, parti
 async function consume<S extends z.ZodType>(
   contract: TopicContract<S>,
   handle: (value: z.output<S>) => Promise<void>,
-  options: { groupId?: string; retry?: { maxAttempts: number; initialDelayMs: number; maxDelayMs: number } } = {},
+  options: {
+    groupId?: string;
+    retry?: { maxAttempts: number; initialDelayMs: number; maxDelayMs: number };
+  } = {},
 ): Promise<RunningConsumer> {
   const consumer = await runConsumer({
     kafka,
@@ -109,24 +115,27 @@ describe('message contracts on the real broker', () => {
     ['AuditEvent', Topics.audit, sampleAuditEvent()],
   ] as const;
 
-  it.each(cases)('a %s survives the round trip unchanged, with our headers', async (_name, contract, value) => {
-    const topic = await freshTopic(contract as TopicContract);
-    const received: Array<{ value: unknown }> = [];
-    await consume(topic, async (decoded) => {
-      received.push({ value: decoded });
-    });
-    await producer.send(topic, [{ key: 'pt_3kq9ZxV0aLr8Wm2b', value, correlationId: 'corr-1' }]);
-    await waitFor(() => received.length === 1, { what: 'the message' });
-    expect(received[0]?.value).toEqual(value);
+  it.each(cases)(
+    'a %s survives the round trip unchanged, with our headers',
+    async (_name, contract, value) => {
+      const topic = await freshTopic(contract as TopicContract);
+      const received: Array<{ value: unknown }> = [];
+      await consume(topic, async (decoded) => {
+        received.push({ value: decoded });
+      });
+      await producer.send(topic, [{ key: 'pt_3kq9ZxV0aLr8Wm2b', value, correlationId: 'corr-1' }]);
+      await waitFor(() => received.length === 1, { what: 'the message' });
+      expect(received[0]?.value).toEqual(value);
 
-    const [raw] = await readAll(topic.name, 1);
-    const headers = decodeHeaders(raw?.headers);
-    expect(headers[Header.ContentType]).toBe('application/json');
-    expect(headers[Header.SchemaVersion]).toBe('1.0');
-    expect(headers[Header.CorrelationId]).toBe('corr-1');
-    expect(headers[Header.TraceParent]).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
-    expect(raw?.key?.toString()).toBe('pt_3kq9ZxV0aLr8Wm2b');
-  });
+      const [raw] = await readAll(topic.name, 1);
+      const headers = decodeHeaders(raw?.headers);
+      expect(headers[Header.ContentType]).toBe('application/json');
+      expect(headers[Header.SchemaVersion]).toBe('1.0');
+      expect(headers[Header.CorrelationId]).toBe('corr-1');
+      expect(headers[Header.TraceParent]).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      expect(raw?.key?.toString()).toBe('pt_3kq9ZxV0aLr8Wm2b');
+    },
+  );
 
   it('refuses to produce a message that breaks its contract', async () => {
     const topic = await freshTopic(Topics.patientContext);
@@ -196,7 +205,10 @@ describe('runConsumer', () => {
       },
       { retry: { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 20 } },
     );
-    await producer.send(topic, [flaky, invalid, fine].map((value) => ({ key: 'same-patient', value })));
+    await producer.send(
+      topic,
+      [flaky, invalid, fine].map((value) => ({ key: 'same-patient', value })),
+    );
 
     const letters = await readAll(topic.deadLetter, 2);
     const headers = letters.map((letter) => decodeHeaders(letter.headers));
@@ -215,19 +227,31 @@ describe('runConsumer', () => {
     const groupId = uniqueName('group');
     const context = samplePatientContext();
 
-    const doomed = spawnConsumerChild({ CHILD_TOPIC: topic.name, CHILD_GROUP: groupId, CHILD_MODE: 'die-before-commit' });
+    const doomed = spawnConsumerChild({
+      CHILD_TOPIC: topic.name,
+      CHILD_GROUP: groupId,
+      CHILD_MODE: 'die-before-commit',
+    });
     await waitFor(() => doomed.events.some((e) => e.event === 'joined'), { what: 'the child to join' });
     await producer.send(topic, [{ key: 'k', value: context }]);
     const ended = await doomed.exited;
     expect(ended.signal).toBe('SIGKILL');
-    expect(doomed.events.filter((e) => e.event === 'received').map((e) => e.contextId)).toEqual([context.contextId]);
+    expect(doomed.events.filter((e) => e.event === 'received').map((e) => e.contextId)).toEqual([
+      context.contextId,
+    ]);
 
-    const survivor = spawnConsumerChild({ CHILD_TOPIC: topic.name, CHILD_GROUP: groupId, CHILD_MODE: 'normal' });
+    const survivor = spawnConsumerChild({
+      CHILD_TOPIC: topic.name,
+      CHILD_GROUP: groupId,
+      CHILD_MODE: 'normal',
+    });
     await waitFor(() => survivor.events.some((e) => e.event === 'finished'), {
       what: 'the restarted consumer to get the message again',
       timeoutMs: 60_000,
     });
-    expect(survivor.events.filter((e) => e.event === 'finished').map((e) => e.contextId)).toEqual([context.contextId]);
+    expect(survivor.events.filter((e) => e.event === 'finished').map((e) => e.contextId)).toEqual([
+      context.contextId,
+    ]);
     survivor.child.kill('SIGTERM');
     await survivor.exited;
   });
@@ -240,17 +264,26 @@ describe('runConsumer', () => {
     const slow = spawnConsumerChild({ CHILD_TOPIC: topic.name, CHILD_GROUP: groupId, CHILD_MODE: 'slow' });
     await waitFor(() => slow.events.some((e) => e.event === 'joined'), { what: 'the child to join' });
     await producer.send(topic, [{ key: 'k', value: first }]);
-    await waitFor(() => slow.events.some((e) => e.event === 'received'), { what: 'the message to be in hand' });
+    await waitFor(() => slow.events.some((e) => e.event === 'received'), {
+      what: 'the message to be in hand',
+    });
     slow.child.kill('SIGTERM');
     const ended = await slow.exited;
     expect(ended.code).toBe(0);
-    expect(slow.events.filter((e) => e.event === 'finished').map((e) => e.contextId)).toEqual([first.contextId]);
+    expect(slow.events.filter((e) => e.event === 'finished').map((e) => e.contextId)).toEqual([
+      first.contextId,
+    ]);
 
     // The next member of the group starts after the committed message.
     await producer.send(topic, [{ key: 'k', value: second }]);
     const next = spawnConsumerChild({ CHILD_TOPIC: topic.name, CHILD_GROUP: groupId, CHILD_MODE: 'normal' });
-    await waitFor(() => next.events.some((e) => e.event === 'finished'), { what: 'the second message', timeoutMs: 60_000 });
-    expect(next.events.filter((e) => e.event === 'received').map((e) => e.contextId)).toEqual([second.contextId]);
+    await waitFor(() => next.events.some((e) => e.event === 'finished'), {
+      what: 'the second message',
+      timeoutMs: 60_000,
+    });
+    expect(next.events.filter((e) => e.event === 'received').map((e) => e.contextId)).toEqual([
+      second.contextId,
+    ]);
     next.child.kill('SIGTERM');
     await next.exited;
   });
@@ -272,7 +305,11 @@ describe('runConsumer', () => {
 
     const contexts = Array.from({ length: 30 }, (_, i) =>
       samplePatientContext({
-        patient: { ref: `Patient/p${i}`, pseudonym: `pseudonym-patient-${String(i).padStart(4, '0')}`, sex: 'unknown' },
+        patient: {
+          ref: `Patient/p${i}`,
+          pseudonym: `pseudonym-patient-${String(i).padStart(4, '0')}`,
+          sex: 'unknown',
+        },
       }),
     );
     await producer.send(

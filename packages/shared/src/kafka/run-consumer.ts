@@ -73,7 +73,9 @@ export interface RunningConsumer {
  * - the offset is committed right after the handler succeeded or the message was dead-lettered; if the
  *   dead-letter write itself fails, the error propagates so the offset stays uncommitted (kafkajs-dlq).
  */
-export async function runConsumer<S extends z.ZodType>(options: RunConsumerOptions<S>): Promise<RunningConsumer> {
+export async function runConsumer<S extends z.ZodType>(
+  options: RunConsumerOptions<S>,
+): Promise<RunningConsumer> {
   const { kafka, contract, groupId, handle, producer } = options;
   const logger = options.logger.child({ component: 'kafka-consumer', topic: contract.name, groupId });
   const retryOptions: RetryOptions = { ...defaultRetryOptions, ...options.retry };
@@ -108,7 +110,12 @@ export async function runConsumer<S extends z.ZodType>(options: RunConsumerOptio
     );
     await producer.sendRaw(contract.deadLetter, [letter]);
     logger.warn(
-      { partition: payload.partition, offset: payload.message.offset, reason: reason.code, detail: reason.message },
+      {
+        partition: payload.partition,
+        offset: payload.message.offset,
+        reason: reason.code,
+        detail: reason.message,
+      },
       'message dead-lettered',
     );
   };
@@ -160,7 +167,10 @@ export async function runConsumer<S extends z.ZodType>(options: RunConsumerOptio
       if (!exhausted && isRetriable(error)) throw error; // not reached: retry() only lets non-retriable out
       const cause = exhausted ? (error.cause ?? error) : error;
       if (!(cause instanceof AppError)) {
-        logger.error({ err: cause, partition, offset: message.offset }, 'handler failed with an unexpected error');
+        logger.error(
+          { err: cause, partition, offset: message.offset },
+          'handler failed with an unexpected error',
+        );
       }
       const described = describeError(cause);
       await deadLetter(payload, {

@@ -17,10 +17,15 @@ export interface MetricsServer {
 }
 
 /** Serves `GET /metrics` in the Prometheus text format on its own port (kept off the public API). */
-export async function startMetricsServer(registry: Registry, options: { port: number; host?: string }): Promise<MetricsServer> {
+export async function startMetricsServer(
+  registry: Registry,
+  options: { port: number; host?: string },
+): Promise<MetricsServer> {
   const server: Server = createServer((request, response) => {
     if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: metrics are at GET /metrics\n');
+      response
+        .writeHead(404, { 'content-type': 'text/plain' })
+        .end('Not found: metrics are at GET /metrics\n');
       return;
     }
     registry

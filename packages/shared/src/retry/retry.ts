@@ -20,7 +20,11 @@ export interface RetryOptions {
 export const defaultRetryOptions: RetryOptions = { maxAttempts: 5, initialDelayMs: 200, maxDelayMs: 10_000 };
 
 /** The delay before attempt `attempt + 1` (attempt counts from 1). */
-export function backoffDelayMs(attempt: number, options: RetryOptions, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  attempt: number,
+  options: RetryOptions,
+  random: () => number = Math.random,
+): number {
   const factor = options.factor ?? 2;
   const jitter = options.jitter ?? 0.2;
   const base = Math.min(options.maxDelayMs, options.initialDelayMs * factor ** (attempt - 1));
@@ -33,7 +37,10 @@ export function backoffDelayMs(attempt: number, options: RetryOptions, random: (
  * of attempts (a RETRIES_EXHAUSTED AppError whose cause is the last error). As in KafkaJS's retrier,
  * the error's own `retriable` flag decides.
  */
-export async function retry<T>(operation: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+export async function retry<T>(
+  operation: (attempt: number) => Promise<T>,
+  options: RetryOptions,
+): Promise<T> {
   const retriable = options.isRetriable ?? isRetriable;
   for (let attempt = 1; ; attempt++) {
     options.signal?.throwIfAborted();

@@ -36,7 +36,9 @@ export const FindingSeverity = z.enum(['info', 'warning', 'critical']);
 
 /** An explainable guardrail result: which rule, how bad, and why (no PHI in the message). */
 export const RuleFinding = z.object({
-  ruleId: z.string().regex(/^[a-z0-9]+(\.[a-z0-9-]+)+$/, 'must be a dotted rule id like "output.allergy-conflict"'),
+  ruleId: z
+    .string()
+    .regex(/^[a-z0-9]+(\.[a-z0-9-]+)+$/, 'must be a dotted rule id like "output.allergy-conflict"'),
   severity: FindingSeverity,
   message: z.string().min(1).max(1000),
   /** The context item the finding is about, when there is one. */

@@ -15,7 +15,9 @@ export async function waitFor<T>(
     }
     if (Date.now() > deadline) {
       const suffix = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${options.what ?? 'a condition'}${suffix}`);
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${options.what ?? 'a condition'}${suffix}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
   }

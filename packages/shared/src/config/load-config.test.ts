@@ -1,0 +1,104 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError } from '../errors/app-error.js';
+import { FhirAdapterConfig } from './fhir-adapter.js';
+import { GuardrailsConfig } from './guardrails.js';
+import { InferenceConfig } from './inference.js';
+import { loadConfig, maskSecrets } from './load-config.js';
+
+function problemsOf(run: () => unknown): readonly string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('gives every service a working configuration from an empty environment (the embedded demo)', () => {
+    const inference = loadConfig(InferenceConfig, {});
+    expect(inference.grpc).toEqual({ host: '127.0.0.1', port: 50051 });
+    expect(inference.model.source).toBeUndefined();
+    const guardrails = loadConfig(GuardrailsConfig, {});
+    expect(guardrails.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(guardrails.audit.databaseUrl).toBe('pglite:.data/audit');
+    const adapter = loadConfig(FhirAdapterConfig, {});
+    expect(adapter.fhir.auth).toBe('none');
+    expect(adapter.cds.allowUnauthenticated).toBe(false);
+  });
+
+  it('parses numbers, booleans and lists from strings, and treats empty values as unset', () => {
+    const config = loadConfig(GuardrailsConfig, {
+      KAFKA_BROKERS: 'b1:9092, b2:9092',
+      KAFKA_SSL: 'true',
+      GUARDRAILS_HTTP_PORT: '9000',
+      GUARDRAILS_INFERENCE_DEADLINE_MS: '',
+    });
+    expect(config.kafka.brokers).toEqual(['b1:9092', 'b2:9092']);
+    expect(config.kafka.ssl).toBe(true);
+    expect(config.http.port).toBe(9000);
+    expect(config.inference.deadlineMs).toBe(120_000);
+  });
+
+  it('reports every bad variable at once, by name', () => {
+    const problems = problemsOf(() =>
+      loadConfig(InferenceConfig, {
+        INFERENCE_GRPC_PORT: 'eighty',
+        INFERENCE_PARALLEL_SEQUENCES: '0',
+        INFERENCE_GPU: 'tpu',
+        INFERENCE_LOG_PROMPTS: 'maybe',
+      }),
+    );
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/^INFERENCE_GRPC_PORT: must be a whole number \(got "eighty"\)$/m);
+    expect(problems.join('\n')).toMatch(/^INFERENCE_PARALLEL_SEQUENCES: .*\(got "0"\)$/m);
+    expect(problems.join('\n')).toMatch(/^INFERENCE_GPU: must be one of: auto, cuda, vulkan, metal, cpu/m);
+    expect(problems.join('\n')).toMatch(/^INFERENCE_LOG_PROMPTS: must be true or false/m);
+  });
+
+  it('requires the SMART Backend Services settings when that auth is chosen, without echoing secrets', () => {
+    const problems = problemsOf(() =>
+      loadConfig(FhirAdapterConfig, {
+        FHIR_ADAPTER_FHIR_AUTH: 'smart-backend',
+        FHIR_ADAPTER_SMART_CLIENT_ID: 'aloe',
+      }),
+    );
+    expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual([
+      'FHIR_ADAPTER_SMART_KEY_ID',
+      'FHIR_ADAPTER_SMART_PRIVATE_KEY',
+      'FHIR_ADAPTER_SMART_TOKEN_URL',
+    ]);
+    const short = problemsOf(() => loadConfig(FhirAdapterConfig, { FHIR_ADAPTER_PSEUDONYM_KEY: 'hunter2' }));
+    expect(short).toEqual([
+      'FHIR_ADAPTER_PSEUDONYM_KEY: must be at least 32 characters (got a value (hidden))',
+    ]);
+  });
+
+  it('asks for all of the Kafka SASL settings or none', () => {
+    const problems = problemsOf(() => loadConfig(GuardrailsConfig, { KAFKA_SASL_USERNAME: 'svc' }));
+    expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual([
+      'KAFKA_SASL_MECHANISM',
+      'KAFKA_SASL_PASSWORD',
+    ]);
+  });
+
+  it('returns a frozen object', () => {
+    const config = loadConfig(InferenceConfig, {});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.runtime)).toBe(true);
+  });
+});
+
+describe('maskSecrets', () => {
+  it('hides secret values and keeps the rest for the start-up log', () => {
+    const config = loadConfig(FhirAdapterConfig, {
+      FHIR_ADAPTER_FHIR_AUTH: 'bearer',
+      FHIR_ADAPTER_FHIR_BEARER_TOKEN: 'abc',
+    });
+    const masked = maskSecrets(config) as typeof config;
+    expect(masked.fhir.bearerToken).toBe('***');
+    expect(masked.pseudonymKey).toBe('***');
+    expect(masked.fhir.baseUrl).toBe(config.fhir.baseUrl);
+  });
+});
