@@ -24,7 +24,14 @@ source infra/node/ensure-node.sh
 
 # Install when node_modules is missing or older than the lockfile.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  # npm 11 here leaves optional binaries the registry does not serve (other platforms' builds of
+  # biome, swc, turbo) out of the lockfile, and then `npm ci` calls the lockfile out of sync
+  # (npm/cli#9846). The locked versions still hold with `npm install --no-save`.
+  npm ci --no-audit --no-fund 2>/tmp/aloe-npm-ci.log || {
+    grep -q 'EUSAGE' /tmp/aloe-npm-ci.log || { cat /tmp/aloe-npm-ci.log >&2; exit 1; }
+    echo "dev.sh: npm ci refused the lockfile (npm/cli#9846); installing the locked versions with npm install" >&2
+    npm install --no-save --no-audit --no-fund
+  }
 fi
 
 case "$1" in
