@@ -14,7 +14,11 @@ export const jestPreset = {
     ],
   },
   // Relative imports end in `.js` (NodeNext); in tests they resolve to the `.ts` source.
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // `@aloe/shared/<subpath>` resolves to its TypeScript source, so tests never run against a stale build.
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    '^@aloe/shared/([a-z-]+)$': '<rootDir>/../../packages/shared/src/$1/index.ts',
+  },
   testMatch: ['<rootDir>/src/**/*.test.ts'],
   testTimeout: 60_000,
 };

@@ -1,3 +1,4 @@
+import { createSeededRandom } from '../generate/strategies/seeded-random.js';
 import { GgmlType, type GgufTensor, type GgufValue } from './gguf-writer.js';
 
 /** The chat templates a test model can carry: Llama 3.x (Aloe-Beta-8B/70B) or ChatML (Qwen2.5-Aloe). */
@@ -112,18 +113,6 @@ export function buildVocabulary(template: TestModelTemplate) {
   };
 }
 
-/** mulberry32: a small, fast, seedable PRNG, so the same seed writes the same bytes. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const FILE_TYPE: Record<GgmlType, number> = { [GgmlType.F32]: 0, [GgmlType.F16]: 1, [GgmlType.Q8_0]: 7 };
 
 /** GGUF metadata and tensors of a random-weight llama model. Pure: values come from the seed. */
@@ -136,7 +125,7 @@ export function buildTestModel(spec: TestModelSpec): {
   const vocabSize = vocabulary.tokens.length;
   const headDim = shape.embeddingLength / shape.headCount;
   const kvWidth = headDim * shape.headCountKv;
-  const random = createRandom(spec.seed);
+  const random = createSeededRandom(spec.seed);
 
   const metadata: Record<string, GgufValue> = {
     'general.architecture': { type: 'string', value: 'llama' },

@@ -1,0 +1,197 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ChatTurn, Generation, Generator, InferenceRequest } from '../types.js';
+import { parseAnswer } from './parse-answer.js';
+import { distinctPermutations, mapAnswerBack } from './permutations.js';
+import { CHAIN_OF_THOUGHT_SUFFIX, runStrategy } from './run-strategy.js';
+import { createSeededRandom } from './seeded-random.js';
+import { majorityVote } from './vote.js';
+
+const generation = (text: string, json: unknown = undefined): Generation => ({
+  text,
+  json,
+  stopReason: 'eog',
+  promptTokens: 10,
+  completionTokens: 5,
+});
+
+function request(overrides: Partial<InferenceRequest>): InferenceRequest {
+  return {
+    requestId: 'r-1',
+    messages: [{ role: 'user', content: 'Which drug?' }],
+    sampling: { seed: 100 },
+    maxTokens: 64,
+    jsonSchema: undefined,
+    strategy: 'DIRECT',
+    samples: 1,
+    multipleChoice: undefined,
+    ...overrides,
+  };
+}
+
+/** A generator that answers from a script and records what it was asked. */
+function scripted(answers: string[]) {
+  const calls: Array<{ turns: ChatTurn[]; seed: number | undefined; temperature: number | undefined }> = [];
+  const generate: Generator = async (turns, options) => {
+    calls.push({ turns, seed: options.sampling.seed, temperature: options.sampling.temperature });
+    return generation(answers[calls.length - 1] ?? '');
+  };
+  return { generate, calls };
+}
+
+describe('majorityVote', () => {
+  it('counts answers, ignores unparsed ones and sorts by count', () => {
+    expect(majorityVote(['B', undefined, 'A', 'B', 'C', 'A', 'B'])).toEqual({
+      winner: 'B',
+      votes: [
+        { answer: 'B', count: 3 },
+        { answer: 'A', count: 2 },
+        { answer: 'C', count: 1 },
+      ],
+    });
+  });
+
+  it('breaks a tie in favour of the answer seen first', () => {
+    expect(majorityVote(['C', 'A', 'A', 'C']).winner).toBe('C');
+    expect(majorityVote(['A', 'C', 'C', 'A']).winner).toBe('A');
+  });
+
+  it('has no winner when nothing parsed', () => {
+    expect(majorityVote([undefined, undefined])).toEqual({ winner: undefined, votes: [] });
+  });
+});
+
+describe('parseAnswer', () => {
+  it.each([
+    ['Reasoning… Answer: [C]', 'c'],
+    ['answer: b\nmore text\nAnswer: D', 'd'],
+    ['The answer is (A)', 'a'],
+    ['no verdict here', undefined],
+  ])('reads %j as %j', (text, expected) => {
+    expect(parseAnswer(text, undefined)).toBe(expected);
+  });
+
+  it('keeps only valid option keys, case-insensitively', () => {
+    expect(parseAnswer('Answer: [b]', undefined, ['A', 'B', 'C'])).toBe('B');
+    expect(parseAnswer('Answer: [E]', undefined, ['A', 'B', 'C'])).toBeUndefined();
+  });
+
+  it('reads the answer field of JSON output, or the canonical JSON', () => {
+    expect(parseAnswer('', { answer: 'yes', why: 'x' })).toBe('yes');
+    expect(parseAnswer('', { b: 1, a: [2] })).toBe('{"a":[2],"b":1}');
+  });
+});
+
+describe('distinctPermutations', () => {
+  it('gives the identity first, then distinct seeded shuffles', () => {
+    const permutations = distinctPermutations(4, 6, createSeededRandom(1));
+    expect(permutations[0]).toEqual([0, 1, 2, 3]);
+    expect(new Set(permutations.map((p) => p.join())).size).toBe(6);
+    for (const permutation of permutations) expect([...permutation].sort()).toEqual([0, 1, 2, 3]);
+    expect(distinctPermutations(4, 6, createSeededRandom(1))).toEqual(permutations);
+  });
+
+  it('never gives more than size! permutations', () => {
+    expect(distinctPermutations(3, 50, createSeededRandom(2))).toHaveLength(6);
+    expect(distinctPermutations(1, 5, createSeededRandom(2))).toEqual([[0]]);
+  });
+});
+
+describe('mapAnswerBack', () => {
+  it('maps the letter shown at a position to the original option key', () => {
+    // Shown order: original options 2, 0, 3, 1 → shown A=orig C, B=orig A, C=orig D, D=orig B.
+    const permutation = [2, 0, 3, 1];
+    const keys = ['A', 'B', 'C', 'D'];
+    expect(['A', 'B', 'C', 'D'].map((letter) => mapAnswerBack(letter, permutation, keys))).toEqual(['C', 'A', 'D', 'B']);
+    expect(mapAnswerBack('E', permutation, keys)).toBeUndefined();
+    expect(mapAnswerBack(undefined, permutation, keys)).toBeUndefined();
+  });
+});
+
+describe('runStrategy', () => {
+  it('DIRECT generates once with the request as it is', async () => {
+    const { generate, calls } = scripted(['hello']);
+    const outcome = await runStrategy(request({}), generate);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.turns).toEqual([{ role: 'user', content: 'Which drug?' }]);
+    expect(outcome.generation.text).toBe('hello');
+    expect(outcome.votes).toEqual([]);
+  });
+
+  it('CHAIN_OF_THOUGHT asks for step-by-step reasoning and parses the answer', async () => {
+    const { generate, calls } = scripted(['Step 1… Answer: [B]']);
+    const outcome = await runStrategy(request({ strategy: 'CHAIN_OF_THOUGHT' }), generate);
+    expect(calls[0]?.turns.at(-1)?.content).toBe(`Which drug?\n\n${CHAIN_OF_THOUGHT_SUFFIX}`);
+    expect(outcome.answer).toBe('b');
+  });
+
+  it('SELF_CONSISTENCY samples N times with distinct seeds and returns the majority with its votes', async () => {
+    const { generate, calls } = scripted(['Answer: A', 'Answer: B', 'Answer: B', 'nothing', 'Answer: B']);
+    const outcome = await runStrategy(request({ strategy: 'SELF_CONSISTENCY', samples: 5 }), generate);
+    expect(calls.map((call) => call.seed)).toEqual([100, 101, 102, 103, 104]);
+    expect(calls.every((call) => call.temperature === 0.6)).toBe(true);
+    expect(outcome.answer).toBe('b');
+    expect(outcome.votes).toEqual([
+      { answer: 'b', count: 3 },
+      { answer: 'a', count: 1 },
+    ]);
+    expect(outcome.generation.text).toBe('Answer: B');
+    expect(outcome.samples.map((sample) => sample.answer)).toEqual(['a', 'b', 'b', undefined, 'b']);
+    expect(outcome.completionTokens).toBe(25);
+  });
+
+  it('CHOICE_SHUFFLE_ENSEMBLE shuffles the options, maps each answer back and votes', async () => {
+    const options = [
+      { key: 'A', text: 'warfarin' },
+      { key: 'B', text: 'ibuprofen' },
+      { key: 'C', text: 'paracetamol' },
+      { key: 'D', text: 'aspirin' },
+    ];
+    // A model that always picks "paracetamol", wherever it is shown.
+    const seen: string[] = [];
+    const generate: Generator = async (turns) => {
+      const prompt = turns.at(-1)?.content ?? '';
+      seen.push(prompt);
+      const line = prompt.split('\n').find((l) => l.endsWith('. paracetamol'));
+      return generation(`Answer: [${line?.[0]}]`);
+    };
+    const outcome = await runStrategy(
+      request({
+        strategy: 'CHOICE_SHUFFLE_ENSEMBLE',
+        samples: 5,
+        messages: [{ role: 'system', content: 'Be brief.' }],
+        multipleChoice: { question: 'Safest analgesic on warfarin?', options },
+      }),
+      generate,
+    );
+    expect(new Set(seen).size).toBe(5); // five distinct orders
+    expect(seen[0]).toContain('A. warfarin\nB. ibuprofen\nC. paracetamol\nD. aspirin');
+    expect(seen[0]).toContain('X must be A, B, C, or D');
+    expect(outcome.answer).toBe('C');
+    expect(outcome.votes).toEqual([{ answer: 'C', count: 5 }]);
+    expect(outcome.samples.every((sample) => sample.answer === 'C')).toBe(true);
+  });
+
+  it('CHOICE_SHUFFLE_ENSEMBLE keeps the original option keys, whatever they are', async () => {
+    const generate: Generator = async () => generation('Answer: [B]'); // always the second shown option
+    const outcome = await runStrategy(
+      request({
+        strategy: 'CHOICE_SHUFFLE_ENSEMBLE',
+        samples: 2,
+        multipleChoice: {
+          question: 'q',
+          options: [
+            { key: 'yes', text: 'yes' },
+            { key: 'no', text: 'no' },
+          ],
+        },
+      }),
+      generate,
+    );
+    // Identity shows [yes, no] → B = no; the swap shows [no, yes] → B = yes: a 1–1 tie, first seen wins.
+    expect(outcome.votes).toEqual([
+      { answer: 'no', count: 1 },
+      { answer: 'yes', count: 1 },
+    ]);
+    expect(outcome.answer).toBe('no');
+  });
+});

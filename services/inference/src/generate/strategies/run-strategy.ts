@@ -1,0 +1,124 @@
+import type { ChatTurn, Generation, Generator, InferenceRequest, MultipleChoiceQuestion } from '../types.js';
+import { parseAnswer } from './parse-answer.js';
+import { displayLetters, distinctPermutations, mapAnswerBack } from './permutations.js';
+import { majorityVote, type VoteCount } from './vote.js';
+import { createSeededRandom } from './seeded-random.js';
+
+export interface StrategyOutcome {
+  /** The generation returned to the caller: for voting strategies, the first sample with the winning answer. */
+  generation: Generation;
+  answer: string | undefined;
+  votes: VoteCount[];
+  samples: Array<{ text: string; answer: string | undefined }>;
+  /** Summed over every sample. */
+  promptTokens: number;
+  completionTokens: number;
+}
+
+// Aloe's prompt_engine asks for the answer in this form (research/aloe.md §2.2).
+export const CHAIN_OF_THOUGHT_SUFFIX =
+  "Let's think step by step. End your reply with a line 'Answer: [X]', where X is your final answer.";
+
+/** prompt_engine's MCQA instruction, without its few-shot preamble. */
+export function multipleChoiceInstruction(letters: readonly string[]): string {
+  const choices = `${letters.slice(0, -1).join(', ')}, or ${letters.at(-1)}`;
+  return `Note the exam question has an unique answer based on the information given. Let's think step by step. Include Answer: [X] at the end where X must be ${choices}. Don't include more tokens after answering the question.`;
+}
+
+/** Aloe's recommended temperature; voting over identical greedy samples would be pointless. */
+const VOTING_TEMPERATURE = 0.6;
+
+/**
+ * Runs a request's inference strategy (research/aloe.md §3) on an injected generator:
+ * DIRECT and CHAIN_OF_THOUGHT generate once; SELF_CONSISTENCY samples N times and votes on the parsed
+ * answer; CHOICE_SHUFFLE_ENSEMBLE asks the multiple-choice question with N distinct orders of its
+ * options, maps each answer back to the original key, and votes. Samples run one after another on the
+ * same sequence, so their shared prompt prefix is evaluated once.
+ */
+export async function runStrategy(
+  request: InferenceRequest,
+  generate: Generator,
+  onTextChunk?: (text: string) => void,
+): Promise<StrategyOutcome> {
+  switch (request.strategy) {
+    case 'DIRECT':
+      return single(await generate(request.messages, { sampling: request.sampling, onTextChunk }));
+    case 'CHAIN_OF_THOUGHT':
+      return single(await generate(withChainOfThought(request.messages), { sampling: request.sampling, onTextChunk }), true);
+    case 'SELF_CONSISTENCY':
+      return selfConsistency(request, generate);
+    case 'CHOICE_SHUFFLE_ENSEMBLE':
+      return choiceShuffleEnsemble(request, generate);
+  }
+}
+
+function single(generation: Generation, parse = false): StrategyOutcome {
+  const answer = parse ? parseAnswer(generation.text, generation.json) : undefined;
+  return {
+    generation,
+    answer,
+    votes: [],
+    samples: [],
+    promptTokens: generation.promptTokens,
+    completionTokens: generation.completionTokens,
+  };
+}
+
+function withChainOfThought(messages: readonly ChatTurn[]): ChatTurn[] {
+  const last = messages.at(-1);
+  if (!last || last.role !== 'user') return [...messages];
+  return [...messages.slice(0, -1), { role: 'user', content: `${last.content}\n\n${CHAIN_OF_THOUGHT_SUFFIX}` }];
+}
+
+async function selfConsistency(request: InferenceRequest, generate: Generator): Promise<StrategyOutcome> {
+  const temperature = request.sampling.temperature ? request.sampling.temperature : VOTING_TEMPERATURE;
+  const baseSeed = request.sampling.seed ?? 0;
+  const generations: Generation[] = [];
+  for (let i = 0; i < request.samples; i++) {
+    generations.push(
+      await generate(withChainOfThought(request.messages), {
+        sampling: { ...request.sampling, temperature, seed: baseSeed + i },
+      }),
+    );
+  }
+  return decide(generations, (generation) => parseAnswer(generation.text, generation.json));
+}
+
+async function choiceShuffleEnsemble(request: InferenceRequest, generate: Generator): Promise<StrategyOutcome> {
+  const question = request.multipleChoice as MultipleChoiceQuestion;
+  const originalKeys = question.options.map((option) => option.key);
+  const letters = displayLetters(question.options.length);
+  const random = createSeededRandom(request.sampling.seed ?? 0);
+  const permutations = distinctPermutations(question.options.length, request.samples, random);
+  const context = request.messages.filter((turn) => turn.role === 'system');
+
+  const generations: Generation[] = [];
+  const answers: Array<string | undefined> = [];
+  for (const [i, permutation] of permutations.entries()) {
+    const shown = permutation.map((original, position) => `${letters[position]}. ${question.options[original]!.text}`);
+    const prompt = `${question.question}\n${shown.join('\n')}\n\n${multipleChoiceInstruction(letters)}`;
+    const generation = await generate([...context, { role: 'user', content: prompt }], {
+      sampling: { ...request.sampling, seed: (request.sampling.seed ?? 0) + i },
+    });
+    generations.push(generation);
+    answers.push(mapAnswerBack(parseAnswer(generation.text, generation.json, letters), permutation, originalKeys));
+  }
+  return decide(generations, (_generation, index) => answers[index]);
+}
+
+function decide(
+  generations: Generation[],
+  answerOf: (generation: Generation, index: number) => string | undefined,
+): StrategyOutcome {
+  const answers = generations.map(answerOf);
+  const { winner, votes } = majorityVote(answers);
+  const chosen = winner === undefined ? 0 : answers.indexOf(winner);
+  return {
+    generation: generations[chosen]!,
+    answer: winner,
+    votes,
+    samples: generations.map((generation, i) => ({ text: generation.text, answer: answers[i] })),
+    promptTokens: generations.reduce((sum, generation) => sum + generation.promptTokens, 0),
+    completionTokens: generations.reduce((sum, generation) => sum + generation.completionTokens, 0),
+  };
+}
