@@ -1,5 +1,18 @@
-import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from '@jest/globals';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { loadInferenceProto } from '@aloe/shared/grpc';
+import { waitFor } from '@aloe/shared/testing';
+import * as grpc from '@grpc/grpc-js';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { generate, user } from '../test/inference-harness.js';
+
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+});
 
 describe('inference start-up', () => {
   it('refuses to start with a bad configuration and names the variable', () => {
@@ -11,5 +24,53 @@ describe('inference start-up', () => {
     expect(result.stderr).toContain('inference: cannot start.');
     expect(result.stderr).toMatch(/^ {2}INFERENCE_GRPC_PORT: must be a whole number \(got "not-a-port"\)$/m);
     expect(result.stderr).toMatch(/^ {2}LOG_LEVEL: must be one of: fatal, error, warn, info, debug, trace/m);
+  });
+
+  it('generates its test model, serves, exposes metrics and shuts down cleanly on SIGTERM', async () => {
+    const modelsDir = await mkdtemp(join(tmpdir(), 'aloe-main-'));
+    const child = spawn(process.execPath, ['dist/main.js'], {
+      env: {
+        PATH: process.env.PATH,
+        INFERENCE_GRPC_PORT: '0',
+        INFERENCE_METRICS_PORT: '0',
+        INFERENCE_MODELS_DIR: modelsDir,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    children.push(child);
+    const lines: Array<Record<string, unknown>> = [];
+    createInterface({ input: child.stdout! }).on('line', (line) => lines.push(JSON.parse(line)));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      await waitFor(() => lines.some((line) => line.msg === 'serving'), {
+        what: 'the service to serve',
+        timeoutMs: 30_000,
+      });
+      const listening = lines.find((line) => line.msg === 'gRPC server listening; loading the model')!;
+      expect(lines.some((line) => String(line.msg).includes('TEST MODEL'))).toBe(true);
+
+      const proto = loadInferenceProto();
+      const client = new proto.aloe.inference.v1.Inference(
+        `127.0.0.1:${listening.port}`,
+        grpc.credentials.createInsecure(),
+      );
+      const response = await generate(client, { messages: [user('Hi')], maxTokens: 8 });
+      expect(response.model?.testModel).toBe(true);
+      client.close();
+
+      const metrics = await (await fetch(`http://127.0.0.1:${listening.metricsPort}/metrics`)).text();
+      expect(metrics).toMatch(
+        /aloe_inference_requests_total\{method="Generate",status="OK",service="inference"\} 1/,
+      );
+      expect(metrics).toMatch(/aloe_inference_generated_tokens_total\{service="inference"\} [1-9]/);
+
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(lines.some((line) => line.msg === 'shutdown complete')).toBe(true);
+      // No prompt or output text in the logs unless the debug flag is set.
+      expect(JSON.stringify(lines)).not.toContain('"Hi"');
+    } finally {
+      await rm(modelsDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from '@jest/globals';
 import { QueueFullError } from '@aloe/shared/errors';
+import { describe, expect, it } from '@jest/globals';
 import { SlotScheduler } from './slot-scheduler.js';
 
 describe('SlotScheduler', () => {
@@ -49,7 +49,10 @@ describe('SlotScheduler', () => {
 
   it('on close fails the waiting requests, refuses new ones and drains the leases in flight', async () => {
     const changes: Array<{ busy: number; queued: number }> = [];
-    const scheduler = new SlotScheduler(['s0'], { queueCapacity: 3, onChange: (state) => changes.push(state) });
+    const scheduler = new SlotScheduler(['s0'], {
+      queueCapacity: 3,
+      onChange: (state) => changes.push(state),
+    });
     const held = await scheduler.acquire();
     const waiting = scheduler.acquire();
     scheduler.close();

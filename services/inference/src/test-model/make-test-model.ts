@@ -11,8 +11,8 @@ export interface MakeTestModelOptions {
   weightType?: GgmlType;
 }
 
-/** Where the main job and tests keep the default test model. */
-export const DEFAULT_TEST_MODEL_PATH = '.data/models/aloe-test-tiny-llama3.gguf';
+/** The default test model's file name, in INFERENCE_MODELS_DIR. */
+export const DEFAULT_TEST_MODEL_NAME = 'aloe-test-tiny-llama3.gguf';
 
 /**
  * Writes a random-weight llama GGUF that node-llama-cpp serves exactly as it serves a real Aloe file.

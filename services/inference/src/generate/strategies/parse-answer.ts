@@ -6,7 +6,8 @@
  */
 export function parseAnswer(text: string, json: unknown, validKeys?: readonly string[]): string | undefined {
   if (json !== undefined && json !== null) {
-    if (typeof json === 'object' && 'answer' in json) return normalize(String((json as { answer: unknown }).answer), validKeys);
+    if (typeof json === 'object' && 'answer' in json)
+      return normalize(String((json as { answer: unknown }).answer), validKeys);
     return validKeys ? undefined : canonicalJson(json);
   }
   const matches = [...text.matchAll(/answer\s*(?:is)?\s*[:：]?\s*\[?\s*\(?([A-Za-z0-9]{1,20})\)?\s*\]?/gi)];
@@ -16,7 +17,7 @@ export function parseAnswer(text: string, json: unknown, validKeys?: readonly st
 
 function normalize(answer: string, validKeys: readonly string[] | undefined): string | undefined {
   const trimmed = answer.trim();
-  if (!validKeys) return trimmed.toLowerCase() || undefined;
+  if (!validKeys) return trimmed || undefined;
   return validKeys.find((key) => key.toUpperCase() === trimmed.toUpperCase());
 }
 
@@ -24,7 +25,9 @@ function normalize(answer: string, validKeys: readonly string[] | undefined): st
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) =>
     item && typeof item === 'object' && !Array.isArray(item)
-      ? Object.fromEntries(Object.entries(item as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      ? Object.fromEntries(
+          Object.entries(item as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+        )
       : item,
   );
 }

@@ -62,15 +62,15 @@ describe('majorityVote', () => {
 
 describe('parseAnswer', () => {
   it.each([
-    ['Reasoning… Answer: [C]', 'c'],
-    ['answer: b\nmore text\nAnswer: D', 'd'],
-    ['The answer is (A)', 'a'],
+    ['Reasoning… Answer: [C]', 'C'],
+    ['answer: b\nmore text\nAnswer: D', 'D'],
+    ['The answer is (A)', 'A'],
     ['no verdict here', undefined],
   ])('reads %j as %j', (text, expected) => {
     expect(parseAnswer(text, undefined)).toBe(expected);
   });
 
-  it('keeps only valid option keys, case-insensitively', () => {
+  it('keeps only valid option keys, matched case-insensitively', () => {
     expect(parseAnswer('Answer: [b]', undefined, ['A', 'B', 'C'])).toBe('B');
     expect(parseAnswer('Answer: [E]', undefined, ['A', 'B', 'C'])).toBeUndefined();
   });
@@ -101,7 +101,12 @@ describe('mapAnswerBack', () => {
     // Shown order: original options 2, 0, 3, 1 → shown A=orig C, B=orig A, C=orig D, D=orig B.
     const permutation = [2, 0, 3, 1];
     const keys = ['A', 'B', 'C', 'D'];
-    expect(['A', 'B', 'C', 'D'].map((letter) => mapAnswerBack(letter, permutation, keys))).toEqual(['C', 'A', 'D', 'B']);
+    expect(['A', 'B', 'C', 'D'].map((letter) => mapAnswerBack(letter, permutation, keys))).toEqual([
+      'C',
+      'A',
+      'D',
+      'B',
+    ]);
     expect(mapAnswerBack('E', permutation, keys)).toBeUndefined();
     expect(mapAnswerBack(undefined, permutation, keys)).toBeUndefined();
   });
@@ -121,7 +126,7 @@ describe('runStrategy', () => {
     const { generate, calls } = scripted(['Step 1… Answer: [B]']);
     const outcome = await runStrategy(request({ strategy: 'CHAIN_OF_THOUGHT' }), generate);
     expect(calls[0]?.turns.at(-1)?.content).toBe(`Which drug?\n\n${CHAIN_OF_THOUGHT_SUFFIX}`);
-    expect(outcome.answer).toBe('b');
+    expect(outcome.answer).toBe('B');
   });
 
   it('SELF_CONSISTENCY samples N times with distinct seeds and returns the majority with its votes', async () => {
@@ -129,13 +134,13 @@ describe('runStrategy', () => {
     const outcome = await runStrategy(request({ strategy: 'SELF_CONSISTENCY', samples: 5 }), generate);
     expect(calls.map((call) => call.seed)).toEqual([100, 101, 102, 103, 104]);
     expect(calls.every((call) => call.temperature === 0.6)).toBe(true);
-    expect(outcome.answer).toBe('b');
+    expect(outcome.answer).toBe('B');
     expect(outcome.votes).toEqual([
-      { answer: 'b', count: 3 },
-      { answer: 'a', count: 1 },
+      { answer: 'B', count: 3 },
+      { answer: 'A', count: 1 },
     ]);
     expect(outcome.generation.text).toBe('Answer: B');
-    expect(outcome.samples.map((sample) => sample.answer)).toEqual(['a', 'b', 'b', undefined, 'b']);
+    expect(outcome.samples.map((sample) => sample.answer)).toEqual(['A', 'B', 'B', undefined, 'B']);
     expect(outcome.completionTokens).toBe(25);
   });
 

@@ -1,8 +1,8 @@
 import type { ChatTurn, Generation, Generator, InferenceRequest, MultipleChoiceQuestion } from '../types.js';
 import { parseAnswer } from './parse-answer.js';
 import { displayLetters, distinctPermutations, mapAnswerBack } from './permutations.js';
-import { majorityVote, type VoteCount } from './vote.js';
 import { createSeededRandom } from './seeded-random.js';
+import { majorityVote, type VoteCount } from './vote.js';
 
 export interface StrategyOutcome {
   /** The generation returned to the caller: for voting strategies, the first sample with the winning answer. */
@@ -44,7 +44,10 @@ export async function runStrategy(
     case 'DIRECT':
       return single(await generate(request.messages, { sampling: request.sampling, onTextChunk }));
     case 'CHAIN_OF_THOUGHT':
-      return single(await generate(withChainOfThought(request.messages), { sampling: request.sampling, onTextChunk }), true);
+      return single(
+        await generate(withChainOfThought(request.messages), { sampling: request.sampling, onTextChunk }),
+        true,
+      );
     case 'SELF_CONSISTENCY':
       return selfConsistency(request, generate);
     case 'CHOICE_SHUFFLE_ENSEMBLE':
@@ -66,8 +69,11 @@ function single(generation: Generation, parse = false): StrategyOutcome {
 
 function withChainOfThought(messages: readonly ChatTurn[]): ChatTurn[] {
   const last = messages.at(-1);
-  if (!last || last.role !== 'user') return [...messages];
-  return [...messages.slice(0, -1), { role: 'user', content: `${last.content}\n\n${CHAIN_OF_THOUGHT_SUFFIX}` }];
+  if (last?.role !== 'user') return [...messages];
+  return [
+    ...messages.slice(0, -1),
+    { role: 'user', content: `${last.content}\n\n${CHAIN_OF_THOUGHT_SUFFIX}` },
+  ];
 }
 
 async function selfConsistency(request: InferenceRequest, generate: Generator): Promise<StrategyOutcome> {
@@ -84,7 +90,10 @@ async function selfConsistency(request: InferenceRequest, generate: Generator): 
   return decide(generations, (generation) => parseAnswer(generation.text, generation.json));
 }
 
-async function choiceShuffleEnsemble(request: InferenceRequest, generate: Generator): Promise<StrategyOutcome> {
+async function choiceShuffleEnsemble(
+  request: InferenceRequest,
+  generate: Generator,
+): Promise<StrategyOutcome> {
   const question = request.multipleChoice as MultipleChoiceQuestion;
   const originalKeys = question.options.map((option) => option.key);
   const letters = displayLetters(question.options.length);
@@ -95,13 +104,17 @@ async function choiceShuffleEnsemble(request: InferenceRequest, generate: Genera
   const generations: Generation[] = [];
   const answers: Array<string | undefined> = [];
   for (const [i, permutation] of permutations.entries()) {
-    const shown = permutation.map((original, position) => `${letters[position]}. ${question.options[original]!.text}`);
+    const shown = permutation.map(
+      (original, position) => `${letters[position]}. ${question.options[original]!.text}`,
+    );
     const prompt = `${question.question}\n${shown.join('\n')}\n\n${multipleChoiceInstruction(letters)}`;
     const generation = await generate([...context, { role: 'user', content: prompt }], {
       sampling: { ...request.sampling, seed: (request.sampling.seed ?? 0) + i },
     });
     generations.push(generation);
-    answers.push(mapAnswerBack(parseAnswer(generation.text, generation.json, letters), permutation, originalKeys));
+    answers.push(
+      mapAnswerBack(parseAnswer(generation.text, generation.json, letters), permutation, originalKeys),
+    );
   }
   return decide(generations, (_generation, index) => answers[index]);
 }

@@ -7,7 +7,10 @@ export interface VoteCount {
  * Majority vote over parsed answers. Unparsed answers (undefined) do not vote. Ties go to the answer
  * that appeared first, so the result does not depend on sort stability. Counts are returned most first.
  */
-export function majorityVote(answers: ReadonlyArray<string | undefined>): { winner: string | undefined; votes: VoteCount[] } {
+export function majorityVote(answers: ReadonlyArray<string | undefined>): {
+  winner: string | undefined;
+  votes: VoteCount[];
+} {
   const counts = new Map<string, number>();
   for (const answer of answers) {
     if (answer !== undefined) counts.set(answer, (counts.get(answer) ?? 0) + 1);
