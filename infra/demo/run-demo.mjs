@@ -1,12 +1,16 @@
 // The main job on embedded defaults. Today it runs what is built: the real Kafka broker, every topic
-// with its dead-letter twin, and one synthetic patient context through the shared Kafka toolkit.
-// The services join as their issues land (inference #3, fhir-adapter #4, guardrails #5).
-import { execFileSync } from 'node:child_process';
+// with its dead-letter twin, one synthetic patient context through the shared Kafka toolkit, and the
+// inference service (Aloe's serving path on the generated test model) answering a grounded,
+// schema-constrained request about that context. fhir-adapter (#4) and guardrails (#5) join later.
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { loadInferenceProto } from '@aloe/shared/grpc';
 import { createKafka, createTypedProducer, ensureTopics, runConsumer, Topics } from '@aloe/shared/kafka';
 import { createLogger } from '@aloe/shared/logging';
+import * as grpc from '@grpc/grpc-js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const port = process.env.KAFKA_PORT ?? '9092';
@@ -76,8 +80,81 @@ if (!received) {
 }
 console.log(`  context ${received.contextId} validated and consumed (${received.items.length} items)`);
 
+step('Starting the inference service (node-llama-cpp; ALOE_MODEL unset → the generated TEST MODEL)');
+const grpcPort = process.env.INFERENCE_GRPC_PORT ?? '50051';
+const inference = spawn(process.execPath, [join(root, 'services/inference/dist/main.js')], {
+  env: {
+    ...process.env,
+    INFERENCE_GRPC_PORT: grpcPort,
+    INFERENCE_METRICS_PORT: process.env.INFERENCE_METRICS_PORT ?? '9464',
+    INFERENCE_MODELS_DIR: process.env.INFERENCE_MODELS_DIR ?? join(root, '.data/models'),
+  },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const serving = await new Promise((resolve) => {
+  createInterface({ input: inference.stdout }).on('line', (line) => {
+    const entry = JSON.parse(line);
+    if (entry.msg === 'serving') resolve(true);
+    if (entry.level === 'error' || entry.level === 'fatal') console.error(`  inference: ${entry.msg}`);
+  });
+  inference.once('exit', () => resolve(false));
+});
+if (!serving) {
+  console.error('  the inference service did not start (see above)');
+  process.exit(1);
+}
+const proto = loadInferenceProto();
+const client = new proto.aloe.inference.v1.Inference(
+  `127.0.0.1:${grpcPort}`,
+  grpc.credentials.createInsecure(),
+);
+const refs = received.items.map((item) => item.ref);
+// Grounding by construction: the model can only cite references present in this context.
+const schema = {
+  type: 'object',
+  properties: {
+    suggestions: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 2,
+      items: {
+        type: 'object',
+        properties: {
+          title: { type: 'string', maxLength: 60 },
+          citations: { type: 'array', minItems: 1, maxItems: 2, items: { enum: refs } },
+        },
+      },
+    },
+  },
+};
+const response = await new Promise((resolve, reject) =>
+  client.Generate(
+    {
+      messages: [
+        {
+          role: 'ROLE_USER',
+          content: `Medication safety review. Items: ${received.items.map((i) => `${i.ref} ${i.code.display}`).join('; ')}`,
+        },
+      ],
+      jsonSchema: JSON.stringify(schema),
+      maxTokens: 300,
+      sampling: { temperature: 0.7, seed: 7 },
+    },
+    { deadline: Date.now() + 30_000 },
+    (error, reply) => (error ? reject(error) : resolve(reply)),
+  ),
+);
+client.close();
+console.log(
+  `  model: ${response.model.name} [${response.model.quantization}, ${response.model.chatTemplate}]`,
+);
+console.log(`  sha256: ${response.model.fileSha256}`);
+console.log(`  output (schema-valid; random weights, so no clinical meaning): ${response.json}`);
+console.log(`  ${response.usage.completionTokens} tokens in ${response.timings.totalMs.toFixed(0)} ms`);
+inference.kill('SIGTERM');
+await new Promise((resolve) => inference.once('exit', resolve));
+
 step('Not built yet');
-console.log('  inference service (Aloe over gRPC on node-llama-cpp) ... issue #3');
 console.log('  fhir-adapter (sandbox EHR, CDS Hooks, write-back) ..... issue #4');
 console.log('  guardrails and the audit log .......................... issue #5');
 console.log(`\nThe broker keeps running on 127.0.0.1:${port}; stop it with: npm run kafka:stop`);
