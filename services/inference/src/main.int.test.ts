@@ -56,7 +56,6 @@ describe('inference start-up', () => {
       );
       const response = await generate(client, { messages: [user('Hi')], maxTokens: 8 });
       expect(response.model?.testModel).toBe(true);
-      client.close();
 
       const metrics = await (await fetch(`http://127.0.0.1:${listening.metricsPort}/metrics`)).text();
       expect(metrics).toMatch(
@@ -64,7 +63,20 @@ describe('inference start-up', () => {
       );
       expect(metrics).toMatch(/aloe_inference_generated_tokens_total\{service="inference"\} [1-9]/);
 
+      // SIGTERM while a request is generating: it still completes, then the process exits 0.
+      const busy = /aloe_inference_busy_sequences\{service="inference"\} 1/;
+      const inFlight = generate(client, { messages: [user('Write at length.')], maxTokens: 2_000 });
+      await waitFor(
+        async () =>
+          busy.test(await (await fetch(`http://127.0.0.1:${listening.metricsPort}/metrics`)).text()),
+        {
+          what: 'the request to be generating',
+        },
+      );
       child.kill('SIGTERM');
+      const drained = await inFlight;
+      expect(drained.usage?.completionTokens).toBeGreaterThan(0);
+      client.close();
       expect(await exited).toBe(0);
       expect(lines.some((line) => line.msg === 'shutdown complete')).toBe(true);
       // No prompt or output text in the logs unless the debug flag is set.

@@ -152,7 +152,7 @@ export async function runConsumer<S extends z.ZodType>(
           signal: stopping.signal,
           onRetry: async ({ attempt, delayMs, error }) => {
             logger.warn(
-              { partition, offset: message.offset, attempt, delayMs, error: describeError(error) },
+              { partition, offset: message.offset, attempt, delayMs, failure: describeError(error) },
               'handler failed; retrying',
             );
             await payload.heartbeat();
