@@ -1,0 +1,3 @@
+export { createSandboxEhr, FHIR_BASE_PATH, type SandboxEhr } from './create-sandbox-ehr.js';
+export { loadBundle } from './load-bundle.js';
+export { SEED_PATIENTS, type SeedPatient } from './seed/synthetic-patients.js';
