@@ -35,8 +35,7 @@ async function deliver(repo: ValidatingRepository, resource: Resource, options: 
   const bundle = await repo.search<Subscription>({ resourceType: 'Subscription', filters: [], count: 1000 });
   for (const entry of bundle.entry ?? []) {
     const subscription = entry.resource;
-    if (!subscription || subscription.status !== 'active' || subscription.channel?.type !== 'rest-hook')
-      continue;
+    if (subscription?.status !== 'active' || subscription.channel?.type !== 'rest-hook') continue;
     const search = parseSearchRequest(subscription.criteria);
     if (search.resourceType !== resource.resourceType || !matchesSearchRequest(resource, search)) continue;
     const endpoint = subscription.channel.endpoint;
