@@ -1,9 +1,144 @@
-// Wiring only: configuration → logger → clients → servers → shutdown.
+// Wiring only: configuration → logger → Kafka → EHR client → HTTP server and consumer → shutdown.
+import { randomUUID } from 'node:crypto';
 import { FhirAdapterConfig } from '@aloe/shared/config';
+import { createKafka, createTypedProducer, ensureTopics, runConsumer, Topics } from '@aloe/shared/kafka';
+import { createConsumerMetrics, createMetricsRegistry, startMetricsServer } from '@aloe/shared/metrics';
+import type { AuditEvent } from '@aloe/shared/schemas';
 import { bootService } from '@aloe/shared/service';
+import { createApp } from './app.js';
+import { CardStore } from './cards/card-store.js';
+import { pseudonymize } from './context/pseudonymize.js';
+import { type AccessTokenProvider, createBackendAuth, staticBearer } from './ehr/backend-auth.js';
+import { createAuthorizedClient } from './ehr/fhir-client.js';
+import { submitTransaction } from './ehr/submit-transaction.js';
+import { applySuggestions } from './flows/apply-suggestions.js';
+import { publishContext } from './flows/publish-context.js';
+import { createEhrJwtVerifier } from './http/verify-ehr-jwt.js';
 
-const { logger } = bootService({ service: 'fhir-adapter', schema: FhirAdapterConfig, env: process.env });
+const { config, logger, shutdown } = bootService({
+  service: 'fhir-adapter',
+  schema: FhirAdapterConfig,
+  env: process.env,
+});
+const now = () => new Date();
 
-// The fhir-adapter itself lands with issue #4; until then only its configuration is checked.
-logger.error('the fhir-adapter is not built yet (issue #4); configuration checked, exiting');
-process.exitCode = 1;
+const registry = createMetricsRegistry('fhir-adapter');
+const metricsServer = await startMetricsServer(registry, { port: config.metrics.port });
+shutdown.onShutdown('metrics server', () => metricsServer.close());
+
+const kafka = createKafka(config.kafka, logger);
+await ensureTopics(
+  kafka,
+  [Topics.patientContext, Topics.suggestions, Topics.feedback, Topics.audit],
+  config.kafka.topics,
+);
+const producer = createTypedProducer(kafka);
+await producer.connect();
+shutdown.onShutdown('Kafka producer', () => producer.disconnect());
+
+let auth: AccessTokenProvider | undefined;
+if (config.fhir.auth === 'bearer') auth = staticBearer(config.fhir.bearerToken!);
+if (config.fhir.auth === 'smart-backend') {
+  const smart = config.fhir.smart;
+  auth = await createBackendAuth({
+    tokenUrl: smart.tokenUrl!,
+    clientId: smart.clientId!,
+    privateKeyPem: smart.privateKey!,
+    keyId: smart.keyId!,
+    scopes: smart.scopes,
+  });
+}
+const client = createAuthorizedClient(config.fhir.baseUrl, auth);
+
+const cards = new CardStore();
+const audit = (event: AuditEvent) =>
+  producer.send(Topics.audit, [{ key: event.patientPseudonym ?? 'none', value: event }]);
+const requestAnalysis = async (request: Parameters<typeof publishContext>[1]) => {
+  const context = await publishContext(
+    {
+      capture: {
+        client,
+        fhirBase: config.fhir.baseUrl,
+        pseudonymKey: config.pseudonymKey,
+        now,
+        newId: randomUUID,
+        read: {
+          observationWindowDays: config.context.observationWindowDays,
+          observationLimit: config.context.observationLimit,
+          includeNotes: true,
+        },
+      },
+      publish: (value) =>
+        producer.send(Topics.patientContext, [
+          { key: value.patient.pseudonym, value, correlationId: value.contextId },
+        ]),
+      audit,
+      logger,
+    },
+    request,
+  );
+  return { contextId: context.contextId };
+};
+
+if (config.cds.allowUnauthenticated) {
+  logger.warn(
+    'FHIR_ADAPTER_CDS_ALLOW_UNAUTHENTICATED is on: CDS Hooks calls are NOT authenticated. Development only.',
+  );
+}
+if (!config.apiToken)
+  logger.warn(
+    'FHIR_ADAPTER_API_TOKEN is not set: the analyze API and subscription endpoint are open. Development only.',
+  );
+const app = createApp({
+  publicBaseUrl: config.publicUrl,
+  verifyEhrJwt:
+    config.cds.issuers.length > 0
+      ? createEhrJwtVerifier({
+          issuers: config.cds.issuers,
+          jkuAllowList: config.cds.jkuAllowList,
+          jwks: config.cds.jwks as never,
+        })
+      : undefined,
+  allowUnauthenticated: config.cds.allowUnauthenticated,
+  cards,
+  sidebarLaunchUrl: config.sidebarLaunchUrl,
+  pseudonymOf: (patientId) => pseudonymize(config.pseudonymKey, config.fhir.baseUrl, patientId),
+  requestAnalysis,
+  publishFeedback: (feedback) =>
+    producer.send(
+      Topics.feedback,
+      feedback.map((value) => ({ key: value.patientPseudonym, value })),
+    ),
+  apiToken: config.apiToken,
+  logger,
+  newId: randomUUID,
+  ready: async () => {
+    await (await client()).capabilityStatement();
+    return true;
+  },
+});
+const server = app.listen(config.http.port, '0.0.0.0');
+await new Promise<void>((resolve) => server.once('listening', resolve));
+shutdown.onShutdown('HTTP server', () => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const consumer = await runConsumer({
+  kafka,
+  contract: Topics.suggestions,
+  groupId: config.groupId,
+  producer,
+  logger,
+  onOutcome: createConsumerMetrics(registry).record,
+  handle: async (set) => {
+    const ehr = await client();
+    await applySuggestions(set, {
+      cards,
+      submit: (bundle) => submitTransaction(ehr, bundle),
+      audit,
+      logger,
+      newId: randomUUID,
+      now,
+    });
+  },
+});
+shutdown.onShutdown('suggestions consumer', () => consumer.stop());
+logger.info({ port: config.http.port, fhirBase: config.fhir.baseUrl }, 'fhir-adapter ready');

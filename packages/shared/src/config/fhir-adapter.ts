@@ -4,6 +4,7 @@ import {
   envBool,
   envEnum,
   envInt,
+  envList,
   envPort,
   envString,
   envUrl,
@@ -36,6 +37,20 @@ export const FhirAdapterConfig = z
       .refine((key) => key.length >= 32, 'must be at least 32 characters'),
     /** Development only: accept CDS Hooks calls without a valid EHR JWT. Logged loudly when on. */
     FHIR_ADAPTER_CDS_ALLOW_UNAUTHENTICATED: envBool().default(false),
+    /** The URL EHRs call this service at; a CDS Hooks JWT's `aud` must be this plus the path called. */
+    FHIR_ADAPTER_PUBLIC_URL: envUrl().default('http://127.0.0.1:8081'),
+    /** Allow-listed EHR issuers (`iss`) of CDS Hooks JWTs, comma-separated. */
+    FHIR_ADAPTER_CDS_ISSUERS: envList().optional(),
+    /** Allow-listed JWK Set URLs (`jku`), comma-separated. */
+    FHIR_ADAPTER_CDS_JKU_ALLOWLIST: envList().optional(),
+    /** A JWK Set (JSON) for EHRs that sign without `jku`. */
+    FHIR_ADAPTER_CDS_JWKS: envString()
+      .optional()
+      .refine((text) => text === undefined || isJwks(text), 'must be a JSON Web Key Set: {"keys":[...]}'),
+    /** The sidebar page's SMART launch URL, linked from every card. */
+    FHIR_ADAPTER_SIDEBAR_LAUNCH_URL: envUrl().optional(),
+    /** Bearer token for the API and subscription notifications; unset = open (development only). */
+    FHIR_ADAPTER_API_TOKEN: envString().optional(),
     FHIR_ADAPTER_OBSERVATION_WINDOW_DAYS: envInt({ min: 1 }).default(365),
     FHIR_ADAPTER_OBSERVATION_LIMIT: envInt({ min: 1, max: 5_000 }).default(200),
     FHIR_ADAPTER_SHUTDOWN_TIMEOUT_MS: envInt({ min: 0 }).default(30_000),
@@ -78,7 +93,17 @@ export const FhirAdapterConfig = z
       },
     },
     pseudonymKey: env.FHIR_ADAPTER_PSEUDONYM_KEY,
-    cds: { allowUnauthenticated: env.FHIR_ADAPTER_CDS_ALLOW_UNAUTHENTICATED },
+    publicUrl: env.FHIR_ADAPTER_PUBLIC_URL,
+    cds: {
+      allowUnauthenticated: env.FHIR_ADAPTER_CDS_ALLOW_UNAUTHENTICATED,
+      issuers: env.FHIR_ADAPTER_CDS_ISSUERS ?? [],
+      jkuAllowList: env.FHIR_ADAPTER_CDS_JKU_ALLOWLIST ?? [],
+      jwks: env.FHIR_ADAPTER_CDS_JWKS
+        ? (JSON.parse(env.FHIR_ADAPTER_CDS_JWKS) as { keys: object[] })
+        : undefined,
+    },
+    sidebarLaunchUrl: env.FHIR_ADAPTER_SIDEBAR_LAUNCH_URL,
+    apiToken: env.FHIR_ADAPTER_API_TOKEN,
     context: {
       observationWindowDays: env.FHIR_ADAPTER_OBSERVATION_WINDOW_DAYS,
       observationLimit: env.FHIR_ADAPTER_OBSERVATION_LIMIT,
@@ -86,3 +111,12 @@ export const FhirAdapterConfig = z
     shutdownTimeoutMs: env.FHIR_ADAPTER_SHUTDOWN_TIMEOUT_MS,
   }));
 export type FhirAdapterConfig = z.output<typeof FhirAdapterConfig>;
+
+function isJwks(text: string): boolean {
+  try {
+    const value = JSON.parse(text) as { keys?: unknown };
+    return Array.isArray(value.keys);
+  } catch {
+    return false;
+  }
+}

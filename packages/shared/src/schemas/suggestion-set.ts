@@ -36,6 +36,19 @@ export const ModelDescriptor = z.object({
 });
 export type ModelDescriptor = z.infer<typeof ModelDescriptor>;
 
+/**
+ * A snapshot of a cited context item, so the EHR side can show the evidence (what, when, which value)
+ * without keeping the context: the guardrails service copies it from the PatientContext.
+ */
+export const Evidence = z.object({
+  ref: FhirReference,
+  kind: z.string().max(32),
+  display: z.string().max(500).optional(),
+  date: z.string().max(40).optional(),
+  value: z.string().max(500).optional(),
+});
+export type Evidence = z.infer<typeof Evidence>;
+
 /** The annotated output for one PatientContext, produced to `aloe.suggestions.v1` keyed by pseudonym. */
 export const SuggestionSet = z.object({
   setId: z.uuid(),
@@ -44,6 +57,8 @@ export const SuggestionSet = z.object({
   fhirBase: z.url(),
   model: ModelDescriptor,
   suggestions: z.array(Suggestion).max(50),
+  /** One entry per cited reference, for the cards' evidence. */
+  evidence: z.array(Evidence).max(500).default([]),
   /** What the input rails found (e.g. an instruction hidden in a note), recorded even when nothing was blocked. */
   inputFindings: z.array(RuleFinding).max(100).default([]),
   disclaimer: z.string().min(1).max(500),

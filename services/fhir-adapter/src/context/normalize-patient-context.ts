@@ -165,7 +165,7 @@ export function frequencyPerDay(
   return Math.round(((frequency * 24) / (period * hours)) * 1000) / 1000;
 }
 
-function medicationRequestItem(request: MedicationRequest): ContextItem {
+export function medicationRequestItem(request: MedicationRequest): ContextItem {
   return compact({
     ref: `MedicationRequest/${request.id}`,
     kind: 'medication',

@@ -1,4 +1,5 @@
 import { Client } from 'fhir-kit-client';
+import type { AccessTokenProvider } from './backend-auth.js';
 
 export type FhirClient = Client;
 
@@ -9,4 +10,19 @@ export function createFhirClient(options: { baseUrl: string; bearerToken?: strin
     customHeaders: { accept: 'application/fhir+json' },
     ...(options.bearerToken ? { bearerToken: options.bearerToken } : {}),
   });
+}
+
+/**
+ * A client whose bearer token comes from the auth provider (SMART Backend Services or a static token),
+ * fetched before each use so an expired token is renewed; no provider = no Authorization header.
+ */
+export function createAuthorizedClient(
+  baseUrl: string,
+  auth: AccessTokenProvider | undefined,
+): () => Promise<FhirClient> {
+  const client = createFhirClient({ baseUrl });
+  return async () => {
+    if (auth) client.bearerToken = await auth.getAccessToken();
+    return client;
+  };
 }

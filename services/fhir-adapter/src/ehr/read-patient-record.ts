@@ -1,6 +1,6 @@
-import { AppError, ErrorCode, NotFoundError, UnavailableError } from '@aloe/shared/errors';
 import type { Bundle, Patient, Resource } from '@medplum/fhirtypes';
 import type { PatientRecord } from '../context/patient-record.js';
+import { callEhr as call } from './ehr-errors.js';
 import type { FhirClient } from './fhir-client.js';
 
 export interface ReadPatientRecordOptions {
@@ -23,39 +23,48 @@ export async function readPatientRecord(
   client: FhirClient,
   patientId: string,
   options: ReadPatientRecordOptions,
+  prefetched: Partial<PatientRecord> = {},
 ): Promise<PatientRecord> {
-  const patient = (await call(
-    () => client.read({ resourceType: 'Patient', id: patientId }),
-    `Patient/${patientId}`,
-  )) as unknown as Patient;
+  const patient =
+    prefetched.patient ??
+    ((await call(
+      () => client.read({ resourceType: 'Patient', id: patientId }),
+      `Patient/${patientId}`,
+    )) as unknown as Patient);
   const since = new Date(options.now.getTime() - options.observationWindowDays * 86_400_000)
     .toISOString()
     .slice(0, 10);
   const subject = `Patient/${patientId}`;
   const pageSize = options.pageSize ?? 100;
-  const search = <T extends Resource>(
+  const encounterLimit = options.encounterLimit ?? 10;
+  // Each field: what the EHR already sent (CDS Hooks prefetch), or a search that follows paging.
+  const field = <K extends Exclude<keyof PatientRecord, 'patient'>>(
+    name: K,
     resourceType: string,
     searchParams: Record<string, string | number>,
     limit = Infinity,
-  ) => searchAll<T>(client, resourceType, searchParams, limit, options.maxPages ?? 50);
+  ): Promise<PatientRecord[K]> =>
+    prefetched[name]
+      ? Promise.resolve(prefetched[name] as PatientRecord[K])
+      : (searchAll(client, resourceType, searchParams, limit, options.maxPages ?? 50) as Promise<
+          PatientRecord[K]
+        >);
   const [conditions, medicationRequests, medicationStatements, allergies, observations, encounters, notes] =
     await Promise.all([
-      search<PatientRecord['conditions'][number]>('Condition', { patient: subject, _count: pageSize }),
-      search<PatientRecord['medicationRequests'][number]>('MedicationRequest', {
+      field('conditions', 'Condition', { patient: subject, _count: pageSize }),
+      field('medicationRequests', 'MedicationRequest', {
         patient: subject,
         status: 'active',
         _count: pageSize,
       }),
-      search<PatientRecord['medicationStatements'][number]>('MedicationStatement', {
+      field('medicationStatements', 'MedicationStatement', {
         patient: subject,
         status: 'active',
         _count: pageSize,
       }),
-      search<PatientRecord['allergies'][number]>('AllergyIntolerance', {
-        patient: subject,
-        _count: pageSize,
-      }),
-      search<PatientRecord['observations'][number]>(
+      field('allergies', 'AllergyIntolerance', { patient: subject, _count: pageSize }),
+      field(
+        'observations',
         'Observation',
         {
           patient: subject,
@@ -65,17 +74,14 @@ export async function readPatientRecord(
         },
         options.observationLimit,
       ),
-      search<PatientRecord['encounters'][number]>(
+      field(
+        'encounters',
         'Encounter',
-        { patient: subject, _sort: '-date', _count: options.encounterLimit ?? 10 },
-        options.encounterLimit ?? 10,
+        { patient: subject, _sort: '-date', _count: encounterLimit },
+        encounterLimit,
       ),
       options.includeNotes
-        ? search<PatientRecord['notes'][number]>(
-            'DocumentReference',
-            { patient: subject, _sort: '-date', _count: 10 },
-            10,
-          )
+        ? field('notes', 'DocumentReference', { patient: subject, _sort: '-date', _count: 10 }, 10)
         : Promise.resolve([]),
     ]);
   return {
@@ -116,30 +122,4 @@ async function searchAll<T extends Resource>(
     )) as Bundle<T>;
   }
   return resources.slice(0, limit);
-}
-
-/** Maps the EHR's HTTP failures to our errors: 404 → NOT_FOUND; 5xx and network errors → retriable. */
-async function call<T>(request: () => Promise<T>, what: string): Promise<T> {
-  try {
-    return await request();
-  } catch (error) {
-    const status = (error as { response?: { status?: number } }).response?.status;
-    if (status === 404 || status === 410) throw new NotFoundError(`The EHR has no ${what}`, { cause: error });
-    if (status === 401 || status === 403) {
-      throw new AppError(ErrorCode.Unauthorized, `The EHR refused to read ${what} (HTTP ${status})`, {
-        cause: error,
-      });
-    }
-    if (status !== undefined && status < 500 && status !== 429) {
-      throw new AppError(ErrorCode.InvalidInput, `The EHR rejected the read of ${what} (HTTP ${status})`, {
-        cause: error,
-      });
-    }
-    throw new UnavailableError(
-      `The EHR did not answer the read of ${what}${status ? ` (HTTP ${status})` : ''}`,
-      {
-        cause: error,
-      },
-    );
-  }
 }

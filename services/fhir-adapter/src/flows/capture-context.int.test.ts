@@ -9,7 +9,7 @@ import { createSandboxEhr, FHIR_BASE_PATH, loadBundle, SEED_PATIENTS } from '@al
 import { PatientContext } from '@aloe/shared/schemas';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Bundle, Patient } from '@medplum/fhirtypes';
-import { createFhirClient } from '../ehr/fhir-client.js';
+import { createFhirClient, type FhirClient } from '../ehr/fhir-client.js';
 import { type CaptureDeps, captureContext } from './capture-context.js';
 
 const SYNTHEA_DIR = join(
@@ -20,6 +20,7 @@ const hasSynthea = existsSync(SYNTHEA_DIR);
 
 let server: Server;
 let deps: CaptureDeps;
+let client: FhirClient;
 const syntheaPatients: string[] = [];
 
 beforeAll(async () => {
@@ -39,8 +40,9 @@ beforeAll(async () => {
     const listening = ehr.app.listen(0, '127.0.0.1', () => resolve(listening));
   });
   const fhirBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}${FHIR_BASE_PATH}`;
+  client = createFhirClient({ baseUrl: fhirBase });
   deps = {
-    client: createFhirClient({ baseUrl: fhirBase }),
+    client: async () => client,
     fhirBase,
     pseudonymKey: 'test-pseudonym-key-with-at-least-32-chars',
     now: () => new Date('2026-11-24T08:00:00Z'),
@@ -116,7 +118,7 @@ describe('captureContext from the sandbox EHR', () => {
       const context = await capture(patientId, { observationWindowDays: 36_500 });
       expect(PatientContext.safeParse(context).success).toBe(true);
       expect(context.items.length).toBeGreaterThan(0);
-      const patient = (await deps.client.read({
+      const patient = (await client.read({
         resourceType: 'Patient',
         id: patientId,
       })) as unknown as Patient;

@@ -1,0 +1,28 @@
+import express, { type Express } from 'express';
+import { type ApiRoutesDeps, createApiRoutes } from './http/api-routes.js';
+import { type CdsRoutesDeps, createCdsRoutes } from './http/cds-routes.js';
+import { createErrorHandler, notFound } from './http/error-handler.js';
+
+export interface AppDeps extends CdsRoutesDeps, ApiRoutesDeps {
+  /** Round trips to the real dependencies (EHR, Kafka) for /readyz. */
+  ready: () => Promise<boolean>;
+}
+
+/** The adapter's HTTP app (CDS Hooks, API, subscription notifications, health). Never listens. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ type: ['application/json', 'application/fhir+json'], limit: '10mb' }));
+  app.get('/healthz', (_request, response) => {
+    response.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_request, response) => {
+    const ready = await deps.ready().catch(() => false);
+    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
+  });
+  app.use(createCdsRoutes(deps));
+  app.use(createApiRoutes(deps));
+  app.use(notFound);
+  app.use(createErrorHandler(deps.logger));
+  return app;
+}

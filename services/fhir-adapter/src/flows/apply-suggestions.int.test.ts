@@ -1,0 +1,215 @@
+// Write-back end to end: a real broker delivers the same suggestion set three times; the adapter
+// writes it to the sandbox EHR over HTTP; the EHR ends up with exactly one set of resources.
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createSandboxEhr, FHIR_BASE_PATH, loadBundle, SEED_PATIENTS } from '@aloe/sandbox-ehr';
+import {
+  createKafka,
+  createTypedProducer,
+  defineTopic,
+  ensureTopics,
+  type RunningConsumer,
+  runConsumer,
+  Topics,
+  type TypedProducer,
+} from '@aloe/shared/kafka';
+import { createLogger } from '@aloe/shared/logging';
+import type { AuditEvent, SuggestionSet } from '@aloe/shared/schemas';
+import { testKafkaBrokers, uniqueName, waitFor } from '@aloe/shared/testing';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Bundle, DetectedIssue, Provenance, Resource } from '@medplum/fhirtypes';
+import { CardStore } from '../cards/card-store.js';
+import { createFhirClient, type FhirClient } from '../ehr/fhir-client.js';
+import { submitTransaction } from '../ehr/submit-transaction.js';
+import { AIAST } from '../write-back/ai-transparency.js';
+import { validationProblems } from '../write-back/validate-resources.js';
+import { applySuggestions } from './apply-suggestions.js';
+
+const logger = createLogger({ service: 'write-back-test', level: 'warn' });
+let server: Server;
+let client: FhirClient;
+let producer: TypedProducer;
+let consumer: RunningConsumer | undefined;
+
+beforeAll(async () => {
+  const ehr = createSandboxEhr();
+  for (const patient of SEED_PATIENTS) await loadBundle(ehr.router, ehr.repo, patient.bundle);
+  server = await new Promise<Server>((resolve) => {
+    const listening = ehr.app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  client = createFhirClient({
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}${FHIR_BASE_PATH}`,
+  });
+  producer = createTypedProducer(
+    createKafka({ brokers: testKafkaBrokers(), clientId: 'write-back-test' }, logger),
+  );
+  await producer.connect();
+});
+afterAll(async () => {
+  await consumer?.stop();
+  await producer.disconnect();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+function suggestionSet(): SuggestionSet {
+  return {
+    setId: randomUUID(),
+    contextId: randomUUID(),
+    patient: { ref: 'Patient/aloe-poly', pseudonym: 'write-back-test-pseudonym' },
+    fhirBase: 'http://127.0.0.1/fhir/R4',
+    model: {
+      id: 'aloe-test-tiny@sha256:37217638ca54',
+      name: 'aloe-test-tiny-llama3 (random weights, TEST MODEL)',
+      fileSha256: '37217638ca54d3e341e641a7165c63b7ee733d4369737fbfc9722c5f3b295f39',
+      quantization: 'Q8_0',
+      chatTemplate: 'Llama3ChatWrapper',
+      testModel: true,
+      params: { temperature: 0.2 },
+    },
+    suggestions: [
+      {
+        id: 'ms-1',
+        kind: 'medication-safety',
+        title: 'Warfarin with ibuprofen: bleeding risk',
+        text: 'INR 3.6 on warfarin with a regular NSAID.',
+        citations: [
+          'MedicationRequest/aloe-poly-warfarin',
+          'MedicationRequest/aloe-poly-ibuprofen',
+          'Observation/aloe-poly-inr',
+        ],
+        verdict: 'warn',
+        severity: 'high',
+        reasons: [{ ruleId: 'output.interaction', severity: 'warning', message: 'warfarin + NSAID' }],
+      },
+      {
+        id: 'cg-1',
+        kind: 'care-gap',
+        title: 'Blood pressure above target',
+        text: 'Systolic 148 mmHg at the last visit.',
+        citations: ['Observation/aloe-poly-bp'],
+        verdict: 'allow',
+        reasons: [],
+      },
+      {
+        id: 'blocked-1',
+        kind: 'summary',
+        title: 'A blocked suggestion',
+        text: 'Must never reach the EHR.',
+        citations: ['Condition/aloe-poly-af'],
+        verdict: 'block',
+        reasons: [{ ruleId: 'output.harmful-content', severity: 'critical', message: 'blocked' }],
+      },
+    ],
+    evidence: [],
+    inputFindings: [],
+    disclaimer: 'AI-generated suggestion; a clinician must review it.',
+    producedAt: '2026-11-24T08:00:00.000Z',
+    timingsMs: { total: 900 },
+  };
+}
+
+async function search<T extends Resource>(query: string): Promise<T[]> {
+  const [resourceType, params] = query.split('?') as [string, string];
+  const bundle = (await client.search({
+    resourceType,
+    searchParams: Object.fromEntries(new URLSearchParams(params)),
+  })) as unknown as Bundle<T>;
+  return (bundle.entry ?? []).map((entry) => entry.resource!);
+}
+
+describe('write-back', () => {
+  it('writes one set of AI-tagged, valid resources however often the set is delivered, and never a blocked suggestion', async () => {
+    const topic = defineTopic(
+      uniqueName(`test.${Topics.suggestions.name}`),
+      Topics.suggestions.schema,
+      Topics.suggestions.schemaVersion,
+    );
+    await ensureTopics(
+      createKafka({ brokers: testKafkaBrokers(), clientId: 'write-back-admin' }, logger),
+      [topic],
+      { numPartitions: 1 },
+    );
+    const audits: AuditEvent[] = [];
+    const cards = new CardStore();
+    let handled = 0;
+    consumer = await runConsumer({
+      kafka: createKafka({ brokers: testKafkaBrokers(), clientId: 'write-back-consumer' }, logger),
+      contract: topic,
+      groupId: uniqueName('fhir-adapter'),
+      producer,
+      logger,
+      handle: async (set) => {
+        await applySuggestions(set, {
+          cards,
+          submit: (bundle) => submitTransaction(client, bundle),
+          audit: async (event) => {
+            audits.push(event);
+          },
+          logger,
+          newId: randomUUID,
+          now: () => new Date(),
+        });
+        handled++;
+      },
+    });
+    await consumer.joined;
+
+    const set = suggestionSet();
+    for (let delivery = 0; delivery < 3; delivery++) {
+      await producer.send(topic, [{ key: set.patient.pseudonym, value: set }]);
+    }
+    await waitFor(() => handled === 3, { what: 'three deliveries handled' });
+
+    const issues = await search<DetectedIssue>(
+      `DetectedIssue?identifier=urn:aloe:suggestion|${set.contextId}/ms-1`,
+    );
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({
+      status: 'preliminary',
+      severity: 'high',
+      patient: { reference: 'Patient/aloe-poly' },
+      implicated: set.suggestions[0]!.citations.map((reference) => ({ reference })),
+    });
+    const communications = await search(`Communication?identifier=urn:aloe:suggestion|${set.contextId}/cg-1`);
+    expect(communications).toHaveLength(1);
+    expect(
+      await search(`Communication?identifier=urn:aloe:suggestion|${set.contextId}/blocked-1`),
+    ).toHaveLength(0);
+    expect(
+      await search(`DetectedIssue?identifier=urn:aloe:suggestion|${set.contextId}/blocked-1`),
+    ).toHaveLength(0);
+
+    const provenances = await search<Provenance>(`Provenance?_tag=urn:aloe:suggestion-set|${set.setId}`);
+    expect(provenances).toHaveLength(1);
+    const devices = await search(`Device?identifier=urn:aloe:model-sha256|${set.model.fileSha256}`);
+    expect(devices).toHaveLength(1);
+    const provenance = provenances[0]!;
+    expect(provenance.target.map((target) => target.reference).sort()).toEqual(
+      [`DetectedIssue/${issues[0]!.id}`, `Communication/${communications[0]!.id}`].sort(),
+    );
+    expect(provenance.agent[0]?.who?.reference).toBe(`Device/${devices[0]!.id}`);
+    expect(provenance.entity?.map((entity) => entity.what.reference).sort()).toEqual(
+      [
+        'MedicationRequest/aloe-poly-warfarin',
+        'MedicationRequest/aloe-poly-ibuprofen',
+        'Observation/aloe-poly-inr',
+        'Observation/aloe-poly-bp',
+      ].sort(),
+    );
+    expect(provenance.reason?.[0]?.coding?.[0]?.code).toBe('AIAST');
+
+    for (const resource of [issues[0]!, communications[0]!]) {
+      expect(resource.meta?.security).toEqual([
+        expect.objectContaining({ system: AIAST.system, code: 'AIAST' }),
+      ]);
+    }
+    for (const resource of [issues[0]!, communications[0]!, provenance, devices[0]!]) {
+      expect(validationProblems(resource)).toEqual([]);
+    }
+    // Every delivery is audited; the cards are cached for the patient.
+    expect(audits.map((event) => event.action)).toEqual(['fhir-write', 'fhir-write', 'fhir-write']);
+    expect(audits[0]?.resourceRefs).toContain(`DetectedIssue/${issues[0]!.id}`);
+    expect(cards.latest(set.patient.pseudonym)?.setId).toBe(set.setId);
+  });
+});

@@ -1,0 +1,76 @@
+import { timingSafeEqual } from 'node:crypto';
+import { AppError, ErrorCode, InvalidInputError } from '@aloe/shared/errors';
+import { TaskKind } from '@aloe/shared/schemas';
+import { type RequestHandler, Router } from 'express';
+import { z } from 'zod';
+import type { AnalysisRequest } from '../flows/publish-context.js';
+
+export interface ApiRoutesDeps {
+  /** Bearer token for the API and the subscription endpoint; undefined = open (development only). */
+  apiToken: string | undefined;
+  requestAnalysis: (request: AnalysisRequest) => Promise<{ contextId: string }>;
+}
+
+const AnalyzeBody = z.object({ tasks: z.array(TaskKind).min(1).optional() }).optional();
+const PatientId = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'must be a FHIR id');
+
+/**
+ * For integration engineers: `POST /api/v1/patients/{id}/analyze` (202 with the context id) and the
+ * FHIR R4 Subscription rest-hook `POST /fhir/subscription-notification` (the notified resource names the
+ * patient). Both take `Authorization: Bearer <FHIR_ADAPTER_API_TOKEN>`.
+ */
+export function createApiRoutes(deps: ApiRoutesDeps): Router {
+  const router = Router();
+  const authenticate: RequestHandler = (request, _response, next) => {
+    if (deps.apiToken === undefined) return next();
+    const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '');
+    const expected = Buffer.from(deps.apiToken);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      return next(new AppError(ErrorCode.Unauthorized, 'A valid Bearer API token is required'));
+    }
+    next();
+  };
+
+  router.post('/api/v1/patients/:id/analyze', authenticate, async (request, response) => {
+    const patientId = PatientId.safeParse(request.params.id);
+    if (!patientId.success) throw new InvalidInputError('patient id: must be a FHIR id');
+    const body = AnalyzeBody.safeParse(request.body);
+    if (!body.success) throw new InvalidInputError('tasks: must be medication-safety, care-gaps or summary');
+    const { contextId } = await deps.requestAnalysis({
+      patientId: patientId.data,
+      trigger: { kind: 'api' },
+      tasks: body.data?.tasks ?? ['medication-safety', 'care-gaps', 'summary'],
+    });
+    response.status(202).json({ contextId, status: 'accepted' });
+  });
+
+  // FHIR R4 Subscription, rest-hook with payload application/fhir+json.
+  router.post('/fhir/subscription-notification', authenticate, async (request, response) => {
+    const resource = request.body as
+      | {
+          resourceType?: string;
+          id?: string;
+          subject?: { reference?: string };
+          patient?: { reference?: string };
+        }
+      | undefined;
+    const reference =
+      resource?.resourceType === 'Patient'
+        ? `Patient/${resource.id}`
+        : (resource?.subject?.reference ?? resource?.patient?.reference);
+    const patientId = /(?:^|\/)Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(reference ?? '')?.[1];
+    if (!patientId) {
+      // An id-only notification (empty body) names no patient: acknowledge, nothing to do.
+      response.status(204).end();
+      return;
+    }
+    const { contextId } = await deps.requestAnalysis({
+      patientId,
+      trigger: { kind: 'subscription' },
+      tasks: ['medication-safety', 'care-gaps', 'summary'],
+    });
+    response.status(202).json({ contextId, status: 'accepted' });
+  });
+
+  return router;
+}

@@ -1,0 +1,419 @@
+// CDS Hooks 2.0 contract tests over HTTP (supertest on createApp): discovery, hook calls built from the
+// spec's own examples, feedback, malformed upstream files, and the EHR JWT rules.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createLogger } from '@aloe/shared/logging';
+import type { Feedback, SuggestionSet } from '@aloe/shared/schemas';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createEhrSigner, EHR_ISSUER, hmacToken, unsignedToken } from '../../test/ehr-signer.js';
+import { createApp } from '../app.js';
+import { CardStore } from '../cards/card-store.js';
+import { cardUuid } from '../cards/suggestion-to-card.js';
+import type { AnalysisRequest } from '../flows/publish-context.js';
+import { createEhrJwtVerifier } from './verify-ehr-jwt.js';
+
+const CDS_DATA = join(process.cwd(), '../../../shared/data/cds-hooks');
+const hasData = existsSync(CDS_DATA);
+const PUBLIC_URL = 'https://aloe.hospital.example';
+const SIDEBAR = 'https://aloe.hospital.example/sidebar/launch';
+
+let app: Express;
+let signer: Awaited<ReturnType<typeof createEhrSigner>>;
+let jwksServer: Server;
+let jku: string;
+let cards: CardStore;
+const analyses: AnalysisRequest[] = [];
+const published: Feedback[] = [];
+
+beforeAll(async () => {
+  signer = await createEhrSigner();
+  jwksServer = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(signer.jwks));
+  });
+  await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+  jku = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => jwksServer.close(resolve));
+});
+beforeEach(() => {
+  cards = new CardStore();
+  analyses.length = 0;
+  published.length = 0;
+  app = createApp({
+    publicBaseUrl: PUBLIC_URL,
+    verifyEhrJwt: createEhrJwtVerifier({ issuers: [EHR_ISSUER], jkuAllowList: [jku], jwks: signer.jwks }),
+    allowUnauthenticated: false,
+    cards,
+    sidebarLaunchUrl: SIDEBAR,
+    pseudonymOf: (patientId) => `pseudonym-of-${patientId}`,
+    requestAnalysis: async (analysis) => {
+      analyses.push(analysis);
+      return { contextId: '00000000-0000-4000-8000-000000000000' };
+    },
+    publishFeedback: async (feedback) => {
+      published.push(...feedback);
+    },
+    apiToken: 'api-token',
+    logger: createLogger({ service: 'cds-test', level: 'silent' }),
+    newId: () => crypto.randomUUID(),
+    ready: async () => true,
+  });
+});
+
+const aud = (path: string) => `${PUBLIC_URL}${path}`;
+const readJson = (path: string) => JSON.parse(readFileSync(join(CDS_DATA, path), 'utf8'));
+const patientView = {
+  hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea',
+  hook: 'patient-view',
+  context: { userId: 'Practitioner/example', patientId: '1288992' },
+};
+
+function setFor(pseudonym: string): SuggestionSet {
+  return {
+    setId: '3f2b8e1a-7c4d-4e5f-9a0b-1c2d3e4f5a6b',
+    contextId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+    patient: { ref: 'Patient/1288992', pseudonym: pseudonym.padEnd(16, '0') },
+    fhirBase: 'http://ehr.example.org/fhir',
+    model: {
+      id: 'aloe-test@sha256:0123',
+      name: 'aloe-test (TEST MODEL)',
+      fileSha256: 'b'.repeat(64),
+      quantization: 'Q8_0',
+      chatTemplate: 'Llama3ChatWrapper',
+      testModel: true,
+      params: {},
+    },
+    suggestions: [
+      {
+        id: 's1',
+        kind: 'medication-safety',
+        title: 'Warfarin with ibuprofen raises bleeding risk',
+        text: 'Consider paracetamol instead of ibuprofen. [click](javascript:alert(1))',
+        citations: ['MedicationRequest/w', 'Observation/inr'],
+        verdict: 'warn',
+        severity: 'high',
+        reasons: [{ ruleId: 'output.interaction', severity: 'warning', message: 'warfarin + NSAID' }],
+      },
+      {
+        id: 's2',
+        kind: 'care-gap',
+        title: 'Blocked suggestion',
+        text: 'Never shown',
+        citations: ['Condition/c'],
+        verdict: 'block',
+        reasons: [{ ruleId: 'output.harmful', severity: 'critical', message: 'blocked' }],
+      },
+    ],
+    evidence: [
+      { ref: 'MedicationRequest/w', kind: 'medication', display: 'Warfarin 5 MG', date: '2026-01-10' },
+      { ref: 'Observation/inr', kind: 'observation', display: 'INR', date: '2026-11-18', value: '3.6' },
+    ],
+    inputFindings: [],
+    disclaimer: 'AI-generated; a clinician must review.',
+    producedAt: '2026-11-24T08:00:00.000Z',
+    timingsMs: {},
+  };
+}
+
+describe('discovery', () => {
+  it('lists the three services in the CDS Hooks 2.0 shape', async () => {
+    const response = await request(app)
+      .get('/cds-services')
+      .set('authorization', `Bearer ${await signer.sign(aud('/cds-services'))}`)
+      .expect(200);
+    const services = response.body.services as Array<Record<string, unknown>>;
+    expect(services.map((service) => service.hook)).toEqual(['patient-view', 'order-select', 'order-sign']);
+    for (const service of services) {
+      expect(typeof service.id).toBe('string');
+      expect(typeof service.description).toBe('string');
+      expect(
+        Object.values(service.prefetch as object).every((template) =>
+          String(template).includes('{{context.patientId}}'),
+        ),
+      ).toBe(true);
+    }
+    if (hasData) {
+      // The spec's own example has the same required fields.
+      const example = readJson('spec-2.x/spec-01-discovery-example.json').services[0];
+      for (const field of ['hook', 'id', 'description']) expect(Object.keys(services[0]!)).toContain(field);
+      expect(Object.keys(example)).toEqual(expect.arrayContaining(['hook', 'id', 'description']));
+    }
+  });
+});
+
+describe('hook calls', () => {
+  const call = async (id: string, body: unknown, status: number) => {
+    const token = await signer.sign(aud(`/cds-services/${id}`));
+    return request(app)
+      .post(`/cds-services/${id}`)
+      .set('authorization', `Bearer ${token}`)
+      .send(body as object)
+      .expect(status);
+  };
+
+  it('answers at once with one info card linking to the sidebar when nothing is ready, and starts the analysis', async () => {
+    const response = await call('aloe-patient-view', patientView, 200);
+    expect(response.body.cards).toHaveLength(1);
+    expect(response.body.cards[0]).toMatchObject({
+      indicator: 'info',
+      links: [{ type: 'smart', url: SIDEBAR }],
+    });
+    expect(response.body.cards[0].summary.length).toBeLessThan(140);
+    expect(analyses).toHaveLength(1);
+    expect(analyses[0]).toMatchObject({
+      patientId: '1288992',
+      trigger: { kind: 'cds-hook', hook: 'patient-view', userRef: 'Practitioner/example' },
+    });
+  });
+
+  it('renders a cached set as cards (evidence with dates and values, guardrail label, escaped model text)', async () => {
+    const set = setFor('pseudonym-of-1288992');
+    const store = new CardStore();
+    store.put(set);
+    const appWithSet = createApp({
+      publicBaseUrl: PUBLIC_URL,
+      verifyEhrJwt: undefined,
+      allowUnauthenticated: true,
+      cards: store,
+      sidebarLaunchUrl: SIDEBAR,
+      pseudonymOf: () => set.patient.pseudonym,
+      requestAnalysis: async () => ({ contextId: 'x' }),
+      publishFeedback: async () => undefined,
+      apiToken: undefined,
+      logger: createLogger({ service: 'cds-test', level: 'silent' }),
+      newId: () => crypto.randomUUID(),
+      ready: async () => true,
+    });
+    const response = await request(appWithSet)
+      .post('/cds-services/aloe-patient-view')
+      .send(patientView)
+      .expect(200);
+    expect(response.body.cards).toHaveLength(1);
+    const [card] = response.body.cards;
+    expect(card).toMatchObject({
+      uuid: cardUuid(set.setId, 's1'),
+      summary: 'Warfarin with ibuprofen raises bleeding risk',
+      indicator: 'critical',
+      source: { label: 'Aloe assistant (AI-generated, TEST MODEL)' },
+      links: [{ type: 'smart', url: SIDEBAR }],
+    });
+    expect(card.detail).toContain('Warfarin 5 MG \\(2026-01-10\\)');
+    expect(card.detail).toContain('INR 3.6 \\(2026-11-18\\)');
+    expect(card.detail).toContain('**Guardrail: WARN**');
+    expect(card.detail).toContain('`output.interaction`');
+    expect(card.detail).not.toContain('](javascript:');
+    expect(card.overrideReasons.length).toBeGreaterThan(0);
+  });
+
+  it('takes the draft orders of order-sign into the analysis', async () => {
+    const draftOrders = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        {
+          resource: {
+            resourceType: 'MedicationRequest',
+            id: 'draft-1',
+            status: 'draft',
+            intent: 'order',
+            subject: { reference: 'Patient/1288992' },
+            medicationCodeableConcept: { text: 'Ibuprofen 400 MG' },
+          },
+        },
+      ],
+    };
+    await call(
+      'aloe-order-sign',
+      { ...patientView, hook: 'order-sign', context: { ...patientView.context, draftOrders } },
+      200,
+    );
+    expect(analyses[0]?.extraItems).toEqual([
+      {
+        ref: 'MedicationRequest/draft-1',
+        kind: 'medication',
+        code: { display: 'Ibuprofen 400 MG' },
+        status: 'draft',
+      },
+    ]);
+    expect(analyses[0]?.tasks).toEqual(['medication-safety']);
+  });
+
+  it('uses the prefetched Patient instead of reading it again', async () => {
+    if (!hasData) return;
+    const example = readJson('spec-2.x/spec-02-example.json');
+    await call('aloe-patient-view', example, 200);
+    expect(analyses[0]?.prefetched?.patient).toMatchObject({ resourceType: 'Patient', id: '1288992' });
+  });
+
+  it('refuses a hook the service does not answer, and an unknown service', async () => {
+    const wrong = await call('aloe-order-select', patientView, 400);
+    expect(wrong.body.issue[0].details.text).toMatch(/answers order-select, not patient-view/);
+    await call('no-such-service', patientView, 404);
+  });
+
+  const hookLibrary = hasData
+    ? readdirSync(join(CDS_DATA, 'hook-library')).filter((file) =>
+        /^(patient-view|order-select|order-sign).*r4\.json$/.test(file),
+      )
+    : [];
+  (hookLibrary.length > 0 ? it.each(hookLibrary) : it.skip.each(['(../shared/data absent)']))(
+    'accepts the hook library context %s in the spec envelope',
+    async (file) => {
+      const context = readJson(`hook-library/${file}`);
+      const hook = file.startsWith('patient-view')
+        ? 'patient-view'
+        : file.startsWith('order-select')
+          ? 'order-select'
+          : 'order-sign';
+      const envelope = {
+        ...readJson('spec-2.x/spec-02-example.json'),
+        hook,
+        context: context.context ?? context,
+      };
+      const response = await call(`aloe-${hook}`, envelope, 200);
+      expect(Array.isArray(response.body.cards)).toBe(true);
+    },
+  );
+
+  const malformed = hasData
+    ? (readJson('opioid-cds-r4/parse-status.json') as Array<{ file: string; status: string }>)
+        .filter((entry) => entry.status.startsWith('invalid'))
+        .slice(0, 10)
+        .map((entry) => entry.file)
+    : [];
+  (malformed.length > 0 ? it.each(malformed) : it.skip.each(['(../shared/data absent)']))(
+    'answers 400 with an OperationOutcome, not a crash, for the malformed upstream file %s',
+    async (file) => {
+      const raw = readFileSync(join(CDS_DATA, 'opioid-cds-r4', file), 'utf8');
+      const response = await request(app)
+        .post('/cds-services/aloe-order-sign')
+        .set('authorization', `Bearer ${await signer.sign(aud('/cds-services/aloe-order-sign'))}`)
+        .set('content-type', 'application/json')
+        .send(raw)
+        .expect(400);
+      expect(response.headers['content-type']).toContain('application/fhir+json');
+      expect(response.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'invalid' }] });
+      expect(response.body.issue[0].details.text).toMatch(/not valid JSON/);
+    },
+  );
+});
+
+describe('feedback', () => {
+  it('publishes accepted and overridden outcomes for cards it knows, mapped to their suggestion', async () => {
+    const set = setFor('pseudonym-of-1288992');
+    cards.put(set);
+    const card = cardUuid(set.setId, 's1');
+    const path = '/cds-services/aloe-patient-view/feedback';
+    const body = {
+      feedback: [
+        {
+          card,
+          outcome: 'overridden',
+          outcomeTimestamp: '2026-11-24T08:05:00Z',
+          overrideReason: {
+            reason: {
+              system: 'urn:aloe:override-reason',
+              code: 'already-addressed',
+              display: 'Already addressed',
+            },
+            userComment: 'PHI here?',
+          },
+        },
+        {
+          card: 'unknown-card',
+          outcome: 'accepted',
+          outcomeTimestamp: '2026-11-24T08:05:00Z',
+          acceptedSuggestions: [{ id: 'x' }],
+        },
+      ],
+    };
+    const response = await request(app)
+      .post(path)
+      .set('authorization', `Bearer ${await signer.sign(aud(path))}`)
+      .send(body)
+      .expect(200);
+    expect(response.body).toEqual({ accepted: 1, unknownCards: 1 });
+    expect(published).toHaveLength(1);
+    expect(published[0]).toMatchObject({
+      patientPseudonym: set.patient.pseudonym,
+      suggestionId: 's1',
+      cardId: card,
+      source: 'cds-hooks',
+      outcome: 'overridden',
+      overrideReason: { code: 'already-addressed' },
+    });
+    // The free-text comment may hold PHI: it is not forwarded.
+    expect(JSON.stringify(published)).not.toContain('PHI here?');
+  });
+
+  it('refuses a feedback body that is not CDS Hooks feedback', async () => {
+    const path = '/cds-services/aloe-patient-view/feedback';
+    const response = await request(app)
+      .post(path)
+      .set('authorization', `Bearer ${await signer.sign(aud(path))}`)
+      .send({ feedback: [] })
+      .expect(400);
+    expect(response.body.resourceType).toBe('OperationOutcome');
+  });
+});
+
+describe('EHR JWT', () => {
+  const path = '/cds-services/aloe-patient-view';
+  const post = (authorization: string | undefined) => {
+    const pending = request(app).post(path).send(patientView);
+    return authorization ? pending.set('authorization', authorization) : pending;
+  };
+  const refusedWith = async (authorization: string | undefined, message: RegExp) => {
+    const response = await post(authorization).expect(401);
+    expect(response.body.resourceType).toBe('OperationOutcome');
+    expect(response.body.issue[0].details.text).toMatch(message);
+    expect(analyses).toHaveLength(0);
+  };
+
+  it('accepts ES384 and RS384 with configured keys, and a key from an allow-listed jku', async () => {
+    await post(`Bearer ${await signer.sign(aud(path), { alg: 'ES384' })}`).expect(200);
+    await post(`Bearer ${await signer.sign(aud(path), { alg: 'RS384' })}`).expect(200);
+    await post(`Bearer ${await signer.sign(aud(path), { jku })}`).expect(200);
+  });
+
+  it('refuses a missing token', () => refusedWith(undefined, /Bearer JWT from the EHR is required/));
+  it('refuses alg none', () => refusedWith(`Bearer ${unsignedToken(aud(path))}`, /alg none is not allowed/));
+  it('refuses HS256', async () =>
+    refusedWith(`Bearer ${await hmacToken(aud(path))}`, /alg HS256 is not allowed/));
+  it('refuses an expired token', async () => {
+    const past = Math.floor(Date.now() / 1000) - 3600;
+    await refusedWith(
+      `Bearer ${await signer.sign(aud(path), { iatSeconds: past - 60, expSeconds: past })}`,
+      /expired|too old/,
+    );
+  });
+  it('refuses a token for another URL (aud)', async () =>
+    refusedWith(
+      `Bearer ${await signer.sign(aud('/cds-services/other'))}`,
+      /aud is not the URL that was called/,
+    ));
+  it('refuses a replayed jti', async () => {
+    const token = await signer.sign(aud(path), { jti: 'once-only' });
+    await post(`Bearer ${token}`).expect(200);
+    analyses.length = 0;
+    const again = await signer.sign(aud(path), { jti: 'once-only' });
+    await refusedWith(`Bearer ${again}`, /already used/);
+  });
+  it('refuses an unknown kid', async () =>
+    refusedWith(`Bearer ${await signer.sign(aud(path), { kid: 'rotated-away' })}`, /no key matches/));
+  it('refuses an issuer not on the allow-list', async () =>
+    refusedWith(
+      `Bearer ${await signer.sign(aud(path), { iss: 'https://evil.example/' })}`,
+      /iss is not an allow-listed EHR/,
+    ));
+  it('refuses a jku not on the allow-list', async () =>
+    refusedWith(
+      `Bearer ${await signer.sign(aud(path), { jku: 'https://evil.example/jwks.json' })}`,
+      /not on the allow-list/,
+    ));
+});
