@@ -33,7 +33,9 @@ export function fromPrefetch(prefetch: Record<string, unknown> | undefined, pati
     for (const entry of entries) {
       const field = FIELD_BY_TYPE[entry.resourceType];
       if (!field || !isAbout(entry, patientId)) continue;
-      (record[field] ??= [] as never[]).push(entry as never);
+      const list = (record[field] ?? []) as Resource[];
+      list.push(entry);
+      record[field] = list as never;
     }
     // An empty searchset still says "none": mark the type as known so it is not read again.
     const type = /^([A-Z][A-Za-z]+)\?/.exec(
