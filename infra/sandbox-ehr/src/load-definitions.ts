@@ -28,6 +28,19 @@ const PATIENT_REFERENCE_PATHS: Record<string, string> = {
   Communication: 'Communication.subject',
 };
 
+/**
+ * R4's shared `date` parameter is likewise one expression across 30 types; `_sort=-date` evaluates it
+ * twice per comparison (~0.8 s for 351 Observations of one patient among 4,000). Narrow ones: ~15 ms.
+ */
+const DATE_PATHS: Record<string, string> = {
+  Observation: 'Observation.effective',
+  Encounter: 'Encounter.period',
+  Condition: 'Condition.recordedDate',
+  AllergyIntolerance: 'AllergyIntolerance.recordedDate',
+  Procedure: 'Procedure.performed',
+  Immunization: 'Immunization.occurrence',
+};
+
 /** Indexes the FHIR R4 structure definitions and search parameters once per process (~1 s). */
 export function loadFhirDefinitions(): void {
   if (loaded) return;
@@ -57,6 +70,20 @@ export function loadFhirDefinitions(): void {
         description: `${resourceType} by patient reference (narrowed for the sandbox)`,
       } as SearchParameter);
     }
+  }
+  for (const [resourceType, expression] of Object.entries(DATE_PATHS)) {
+    indexSearchParameter({
+      resourceType: 'SearchParameter',
+      id: `${resourceType}-date-narrow`,
+      url: `urn:aloe:sandbox-ehr:SearchParameter/${resourceType}-date`,
+      name: 'date',
+      code: 'date',
+      status: 'active',
+      base: [resourceType as SearchParameter['base'][number]],
+      type: 'date',
+      expression,
+      description: `${resourceType} by its clinical date (narrowed for the sandbox)`,
+    } as SearchParameter);
   }
   loaded = true;
 }

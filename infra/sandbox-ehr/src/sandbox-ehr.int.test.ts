@@ -106,6 +106,18 @@ describe('FHIR REST', () => {
     expect(ids(bySubject.body)).toEqual(['aloe-ckd-creatinine', 'aloe-ckd-egfr', 'aloe-ckd-hba1c']);
   });
 
+  it('filters and sorts by clinical date (narrowed date parameters)', async () => {
+    const newest = await fhir<Bundle>('Observation?patient=Patient/aloe-poly&_sort=-date');
+    expect(ids(newest.body)).toEqual(['aloe-poly-bp', 'aloe-poly-inr']);
+    expect(newest.body.entry?.map((entry) => entry.resource?.id)).toEqual(['aloe-poly-inr', 'aloe-poly-bp']);
+    const oldest = await fhir<Bundle>('Observation?patient=Patient/aloe-poly&_sort=date');
+    expect(oldest.body.entry?.map((entry) => entry.resource?.id)).toEqual(['aloe-poly-bp', 'aloe-poly-inr']);
+    const recent = await fhir<Bundle>('Encounter?patient=Patient/aloe-child&date=ge2026-10-01');
+    expect(ids(recent.body)).toEqual(['aloe-child-visit']);
+    const none = await fhir<Bundle>('Encounter?patient=Patient/aloe-child&date=ge2026-10-06');
+    expect(ids(none.body)).toEqual([]);
+  });
+
   it('pages search results with next links', async () => {
     const first = await fhir<Bundle>('MedicationRequest?patient=Patient/aloe-poly&_count=2');
     expect(first.body.entry).toHaveLength(2);
