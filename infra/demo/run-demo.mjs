@@ -1,7 +1,8 @@
-// The main job on embedded defaults. Today it runs what is built: the real Kafka broker, every topic
-// with its dead-letter twin, one synthetic patient context through the shared Kafka toolkit, and the
-// inference service (Aloe's serving path on the generated test model) answering a grounded,
-// schema-constrained request about that context. fhir-adapter (#4) and guardrails (#5) join later.
+// The main job on embedded defaults: every part that is built, as real processes on this machine.
+//   Kafka broker (KRaft) → sandbox EHR (FHIR R4, seeded synthetic patients) → fhir-adapter (analyze API,
+//   CDS Hooks) → aloe.patient-context.v1 → inference service (Aloe's serving path on the generated TEST
+//   MODEL) answering a grounded, schema-constrained request about a real extracted context.
+// The guardrails service (#5) is not built yet, so no annotated suggestions come back to the EHR.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -13,102 +14,151 @@ import { createLogger } from '@aloe/shared/logging';
 import * as grpc from '@grpc/grpc-js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const port = process.env.KAFKA_PORT ?? '9092';
+const kafkaPort = process.env.KAFKA_PORT ?? '9092';
+const ehrPort = process.env.SANDBOX_EHR_PORT ?? '8080';
+const adapterPort = process.env.FHIR_ADAPTER_HTTP_PORT ?? '8081';
+const grpcPort = process.env.INFERENCE_GRPC_PORT ?? '50051';
+const fhirBase = `http://127.0.0.1:${ehrPort}/fhir/R4`;
 const step = (text) => console.log(`\n▶ ${text}`);
+const children = [];
+const stopAll = async () => {
+  for (const child of children.reverse()) {
+    if (child.exitCode !== null) continue;
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+};
 
-step('Starting the local Kafka broker (Apache Kafka, KRaft, fetched from Maven Central)');
+/** Starts a service and waits for its "ready" log line; its errors are shown, the rest stays quiet. */
+async function start(name, script, env, readyMessage) {
+  const child = spawn(process.execPath, [join(root, script)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  const ready = await new Promise((resolve) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      let entry;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (entry.msg === readyMessage) resolve(true);
+      if (entry.level === 'error' || entry.level === 'fatal') console.error(`  ${name}: ${entry.msg}`);
+    });
+    child.once('exit', () => resolve(false));
+  });
+  if (!ready) {
+    console.error(`  ${name} did not start (see above)`);
+    await stopAll();
+    process.exit(1);
+  }
+  console.log(`  ${name} is up`);
+}
+
+step('Kafka: the local broker (Apache Kafka, KRaft, fetched from Maven Central)');
 execFileSync('bash', [join(root, 'infra/kafka/kafka.sh'), 'start'], { stdio: 'inherit' });
-
-const logger = createLogger({ service: 'demo', level: 'warn' });
-const kafka = createKafka({ brokers: [`127.0.0.1:${port}`], clientId: 'aloe-demo' }, logger);
-
-step('Creating the topics and their dead-letter twins');
+const logger = createLogger({ service: 'demo', level: 'error' });
+const kafka = createKafka({ brokers: [`127.0.0.1:${kafkaPort}`], clientId: 'aloe-demo' }, logger);
 await ensureTopics(kafka, Object.values(Topics));
-const admin = kafka.admin();
-await admin.connect();
-const existing = new Set(await admin.listTopics());
-const topics = Object.values(Topics)
-  .flatMap((t) => [t.name, t.deadLetter])
-  .filter((name) => existing.has(name));
-await admin.disconnect();
-for (const topic of topics) console.log(`  ${topic}`);
+console.log(
+  `  topics: ${Object.values(Topics)
+    .map((topic) => `${topic.name} (+ .dlq)`)
+    .join(', ')}`,
+);
 
-step('Sending one synthetic patient context through aloe.patient-context.v1');
+step('Sandbox EHR: FHIR R4 on Medplum, seeded with six synthetic patients');
+await start('sandbox EHR', 'infra/sandbox-ehr/dist/main.js', { SANDBOX_EHR_PORT: ehrPort }, 'listening');
+
+step('fhir-adapter: CDS Hooks, the analyze API and write-back (development mode: CDS calls unauthenticated)');
+await start(
+  'fhir-adapter',
+  'services/fhir-adapter/dist/main.js',
+  {
+    KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`,
+    FHIR_ADAPTER_HTTP_PORT: adapterPort,
+    FHIR_ADAPTER_METRICS_PORT: process.env.FHIR_ADAPTER_METRICS_PORT ?? '9466',
+    FHIR_ADAPTER_FHIR_BASE_URL: fhirBase,
+    FHIR_ADAPTER_CDS_ALLOW_UNAUTHENTICATED: 'true',
+  },
+  'fhir-adapter ready',
+);
+
+step('Analyse every seed patient: the adapter reads each record and produces its context to Kafka');
 const producer = createTypedProducer(kafka);
 await producer.connect();
-const context = {
-  contextId: randomUUID(),
-  trigger: { kind: 'api' },
-  patient: { ref: 'Patient/demo-1', pseudonym: 'demo_pseudonym_0001', ageYears: 71, sex: 'female' },
-  fhirBase: 'http://127.0.0.1:8080/fhir/R4',
-  capturedAt: new Date().toISOString(),
-  items: [
-    {
-      ref: 'MedicationRequest/demo-warfarin',
-      kind: 'medication',
-      code: { display: 'Warfarin 5 MG Oral Tablet' },
-    },
-    {
-      ref: 'MedicationRequest/demo-ibuprofen',
-      kind: 'medication',
-      code: { display: 'Ibuprofen 400 MG Oral Tablet' },
-    },
-  ],
-  tasks: ['medication-safety'],
-};
-let received;
+const contexts = new Map();
 const consumer = await runConsumer({
   kafka,
   contract: Topics.patientContext,
   groupId: `aloe-demo-${randomUUID()}`,
-  // A new group reads from the beginning: a 'latest' start could miss a message sent right after joining.
   producer,
   logger,
   handle: async (value) => {
-    if (value.contextId === context.contextId) received = value;
+    contexts.set(value.contextId, value);
   },
 });
 await consumer.joined;
-await producer.send(Topics.patientContext, [{ key: context.patient.pseudonym, value: context }]);
+const seeds = ['aloe-poly', 'aloe-allergy', 'aloe-ckd', 'aloe-child', 'aloe-opioid-benzo', 'aloe-injection'];
+const requested = [];
+for (const patientId of seeds) {
+  const response = await fetch(`http://127.0.0.1:${adapterPort}/api/v1/patients/${patientId}/analyze`, {
+    method: 'POST',
+  });
+  requested.push({ patientId, ...(await response.json()) });
+}
 const deadline = Date.now() + 20_000;
-while (!received && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+while (requested.some((r) => !contexts.has(r.contextId)) && Date.now() < deadline)
+  await new Promise((resolve) => setTimeout(resolve, 50));
+for (const { patientId, contextId } of requested) {
+  const context = contexts.get(contextId);
+  if (!context) {
+    console.error(`  ${patientId}: no context arrived`);
+    continue;
+  }
+  const kinds = context.items.reduce(
+    (counts, item) => ({ ...counts, [item.kind]: (counts[item.kind] ?? 0) + 1 }),
+    {},
+  );
+  console.log(
+    `  ${patientId.padEnd(18)} → ${context.patient.pseudonym.slice(0, 12)}…  ${JSON.stringify(kinds)}`,
+  );
+}
 await consumer.stop();
 await producer.disconnect();
-if (!received) {
-  console.error('  the context did not come back within 20 s');
-  process.exit(1);
-}
-console.log(`  context ${received.contextId} validated and consumed (${received.items.length} items)`);
 
-step('Starting the inference service (node-llama-cpp; ALOE_MODEL unset → the generated TEST MODEL)');
-const grpcPort = process.env.INFERENCE_GRPC_PORT ?? '50051';
-const inference = spawn(process.execPath, [join(root, 'services/inference/dist/main.js')], {
-  env: {
-    ...process.env,
+step('CDS Hooks patient-view: answered at once; while no suggestion set is ready, one "reviewing" info card');
+const cds = await fetch(`http://127.0.0.1:${adapterPort}/cds-services/aloe-patient-view`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({
+    hook: 'patient-view',
+    hookInstance: randomUUID(),
+    context: { patientId: 'aloe-poly', userId: 'Practitioner/demo' },
+  }),
+});
+console.log(
+  `  HTTP ${cds.status}: ${JSON.stringify((await cds.json()).cards.map((card) => `[${card.indicator}] ${card.summary}`))}`,
+);
+
+step('Inference: Aloe over gRPC on node-llama-cpp (ALOE_MODEL unset → the generated TEST MODEL)');
+await start(
+  'inference',
+  'services/inference/dist/main.js',
+  {
     INFERENCE_GRPC_PORT: grpcPort,
     INFERENCE_METRICS_PORT: process.env.INFERENCE_METRICS_PORT ?? '9464',
     INFERENCE_MODELS_DIR: process.env.INFERENCE_MODELS_DIR ?? join(root, '.data/models'),
   },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const serving = await new Promise((resolve) => {
-  createInterface({ input: inference.stdout }).on('line', (line) => {
-    const entry = JSON.parse(line);
-    if (entry.msg === 'serving') resolve(true);
-    if (entry.level === 'error' || entry.level === 'fatal') console.error(`  inference: ${entry.msg}`);
-  });
-  inference.once('exit', () => resolve(false));
-});
-if (!serving) {
-  console.error('  the inference service did not start (see above)');
-  process.exit(1);
-}
-const proto = loadInferenceProto();
-const client = new proto.aloe.inference.v1.Inference(
+  'serving',
+);
+const poly = contexts.get(requested[0].contextId);
+const medications = poly.items.filter((item) => item.kind === 'medication' || item.kind === 'observation');
+const client = new (loadInferenceProto().aloe.inference.v1.Inference)(
   `127.0.0.1:${grpcPort}`,
   grpc.credentials.createInsecure(),
 );
-const refs = received.items.map((item) => item.ref);
 // Grounding by construction: the model can only cite references present in this context.
 const schema = {
   type: 'object',
@@ -121,7 +171,12 @@ const schema = {
         type: 'object',
         properties: {
           title: { type: 'string', maxLength: 60 },
-          citations: { type: 'array', minItems: 1, maxItems: 2, items: { enum: refs } },
+          citations: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 2,
+            items: { enum: medications.map((item) => item.ref) },
+          },
         },
       },
     },
@@ -133,7 +188,7 @@ const response = await new Promise((resolve, reject) =>
       messages: [
         {
           role: 'ROLE_USER',
-          content: `Medication safety review. Items: ${received.items.map((i) => `${i.ref} ${i.code.display}`).join('; ')}`,
+          content: `Medication safety review. Items: ${medications.map((i) => `${i.ref} ${i.code?.display ?? ''}`).join('; ')}`,
         },
       ],
       jsonSchema: JSON.stringify(schema),
@@ -149,12 +204,14 @@ console.log(
   `  model: ${response.model.name} [${response.model.quantization}, ${response.model.chatTemplate}]`,
 );
 console.log(`  sha256: ${response.model.fileSha256}`);
-console.log(`  output (schema-valid; random weights, so no clinical meaning): ${response.json}`);
+console.log(
+  `  output (schema-valid, citations from the context; random weights, so no clinical meaning):\n    ${response.json}`,
+);
 console.log(`  ${response.usage.completionTokens} tokens in ${response.timings.totalMs.toFixed(0)} ms`);
-inference.kill('SIGTERM');
-await new Promise((resolve) => inference.once('exit', resolve));
 
-step('Not built yet');
-console.log('  fhir-adapter (sandbox EHR, CDS Hooks, write-back) ..... issue #4');
-console.log('  guardrails and the audit log .......................... issue #5');
-console.log(`\nThe broker keeps running on 127.0.0.1:${port}; stop it with: npm run kafka:stop`);
+await stopAll();
+step(
+  'Not built yet: the guardrails service and the audit log (issue #5), which turn contexts into annotated',
+);
+console.log('  suggestion sets; until then no cards with suggestions and no write-back happen in the demo.');
+console.log(`\nThe broker keeps running on 127.0.0.1:${kafkaPort}; stop it with: npm run kafka:stop`);
