@@ -117,10 +117,8 @@ for (const { patientId, contextId } of requested) {
     console.error(`  ${patientId}: no context arrived`);
     continue;
   }
-  const kinds = context.items.reduce(
-    (counts, item) => ({ ...counts, [item.kind]: (counts[item.kind] ?? 0) + 1 }),
-    {},
-  );
+  const kinds = {};
+  for (const item of context.items) kinds[item.kind] = (kinds[item.kind] ?? 0) + 1;
   console.log(
     `  ${patientId.padEnd(18)} → ${context.patient.pseudonym.slice(0, 12)}…  ${JSON.stringify(kinds)}`,
   );
