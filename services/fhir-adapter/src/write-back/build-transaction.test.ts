@@ -1,0 +1,112 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SuggestionSet } from '@aloe/shared/schemas';
+import { describe, expect, it } from '@jest/globals';
+import type { Resource } from '@medplum/fhirtypes';
+import { buildWriteBackTransaction } from './build-transaction.js';
+import { validationProblems } from './validate-resources.js';
+
+const HL7_EXAMPLES = join(process.cwd(), '../../../shared/data/fhir-r4-examples/hl7-fhir-r4-examples-4.0.1');
+
+const set: SuggestionSet = {
+  setId: '11111111-2222-4333-8444-555555555555',
+  contextId: '66666666-7777-4888-8999-aaaaaaaaaaaa',
+  patient: { ref: 'Patient/p1', pseudonym: 'pseudonym-000000000001' },
+  fhirBase: 'http://ehr/fhir/R4',
+  model: {
+    id: 'aloe@sha256:abc',
+    name: 'Llama3.1-Aloe-Beta-8B Q4_K_M',
+    fileSha256: 'd'.repeat(64),
+    quantization: 'Q4_K_M',
+    chatTemplate: 'Llama3_1ChatWrapper',
+    testModel: false,
+    params: {},
+  },
+  suggestions: [
+    {
+      id: 'a',
+      kind: 'medication-safety',
+      title: 'Interaction',
+      text: 'T',
+      citations: ['MedicationRequest/m1', 'MedicationRequest/m2'],
+      verdict: 'warn',
+      reasons: [],
+    },
+    {
+      id: 'b',
+      kind: 'summary',
+      title: 'Summary',
+      text: 'S',
+      citations: ['Condition/c1'],
+      verdict: 'allow',
+      reasons: [],
+    },
+    {
+      id: 'c',
+      kind: 'care-gap',
+      title: 'Blocked',
+      text: 'X',
+      citations: ['Condition/c1'],
+      verdict: 'block',
+      reasons: [],
+    },
+  ],
+  evidence: [],
+  inputFindings: [],
+  disclaimer: 'AI-generated; review before acting.',
+  producedAt: '2026-11-24T08:00:00.000Z',
+  timingsMs: {},
+};
+
+describe('buildWriteBackTransaction', () => {
+  it('builds Device, one resource per written suggestion and one Provenance, all as conditional creates', () => {
+    const bundle = buildWriteBackTransaction(set)!;
+    expect(bundle.type).toBe('transaction');
+    expect(bundle.entry?.map((entry) => entry.resource?.resourceType)).toEqual([
+      'Device',
+      'DetectedIssue',
+      'Communication',
+      'Provenance',
+    ]);
+    expect(bundle.entry?.map((entry) => entry.request?.ifNoneExist)).toEqual([
+      `identifier=urn:aloe:model-sha256|${'d'.repeat(64)}`,
+      `identifier=urn:aloe:suggestion|${set.contextId}/a`,
+      `identifier=urn:aloe:suggestion|${set.contextId}/b`,
+      `_tag=urn:aloe:suggestion-set|${set.setId}`,
+    ]);
+    expect(JSON.stringify(bundle)).not.toContain('Blocked');
+  });
+
+  it('is deterministic: the same set builds the same bundle', () => {
+    expect(buildWriteBackTransaction(set)).toEqual(buildWriteBackTransaction(structuredClone(set)));
+  });
+
+  it('writes nothing when every suggestion is blocked', () => {
+    expect(buildWriteBackTransaction({ ...set, suggestions: [set.suggestions[2]!] })).toBeUndefined();
+  });
+
+  it('builds resources that are valid FHIR R4', () => {
+    for (const entry of buildWriteBackTransaction(set)!.entry!)
+      expect(validationProblems(entry.resource!)).toEqual([]);
+  });
+
+  (existsSync(HL7_EXAMPLES) ? it : it.skip)(
+    'passes the same validation as the HL7 R4 examples of the same types',
+    () => {
+      const written = buildWriteBackTransaction(set)!.entry!.map((entry) => entry.resource!);
+      for (const [type, example] of [
+        ['DetectedIssue', 'DetectedIssue-ddi.json'],
+        ['Communication', 'Communication-example.json'],
+        ['Provenance', 'Provenance-example.json'],
+        ['Device', 'Device-example.json'],
+      ] as const) {
+        const hl7 = JSON.parse(readFileSync(join(HL7_EXAMPLES, example), 'utf8')) as Resource;
+        // The validator accepts the official example, so its verdict on ours means something.
+        expect(validationProblems(hl7)).toEqual([]);
+        const ours = written.find((resource) => resource.resourceType === type)!;
+        expect(ours.resourceType).toBe(hl7.resourceType);
+        expect(validationProblems(ours)).toEqual([]);
+      }
+    },
+  );
+});
