@@ -22,6 +22,49 @@ export interface SandboxEhr {
  * validating in-memory repository, mounted at /fhir/R4, plus rest-hook subscriptions. Never listens:
  * main.ts (or a test) does.
  */
+function capabilityStatement() {
+  const interactions = [
+    'read',
+    'vread',
+    'search-type',
+    'create',
+    'update',
+    'patch',
+    'delete',
+    'history-instance',
+  ].map((code) => ({ code }));
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: '2026-11-24',
+    kind: 'instance',
+    software: { name: 'Aloe sandbox EHR (Medplum fhir-router, in-memory)' },
+    fhirVersion: '4.0.1',
+    format: ['json'],
+    rest: [
+      {
+        mode: 'server',
+        interaction: [{ code: 'transaction' }, { code: 'batch' }],
+        resource: [
+          'Patient',
+          'Condition',
+          'MedicationRequest',
+          'MedicationStatement',
+          'AllergyIntolerance',
+          'Observation',
+          'Encounter',
+          'DocumentReference',
+          'DetectedIssue',
+          'Communication',
+          'Provenance',
+          'Device',
+          'Subscription',
+        ].map((type) => ({ type, interaction: interactions, conditionalCreate: true })),
+      },
+    ],
+  };
+}
+
 export function createSandboxEhr(
   options: { onNotificationError?: (id: string, error: unknown) => void } = {},
 ): SandboxEhr {
@@ -35,6 +78,10 @@ export function createSandboxEhr(
     response.json({ status: 'ok' });
   });
   app.use(FHIR_BASE_PATH, express.json({ type: ['application/json', FHIR_JSON], limit: '50mb' }));
+  // FHIR R4 §3.1.0.14: every server publishes its CapabilityStatement; clients (and /readyz checks) read it.
+  app.get(`${FHIR_BASE_PATH}/metadata`, (_request, response) => {
+    response.type(FHIR_JSON).send(JSON.stringify(capabilityStatement()));
+  });
   app.use(FHIR_BASE_PATH, async (request, response) => {
     const fhirRequest: FhirRequest = {
       method: request.method as HttpMethod,

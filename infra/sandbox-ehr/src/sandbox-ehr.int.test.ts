@@ -128,6 +128,12 @@ describe('FHIR REST', () => {
     expect(ids(second.body)).not.toEqual(ids(first.body));
   });
 
+  it('publishes its CapabilityStatement at /metadata', async () => {
+    const { status, body } = await fhir<{ resourceType: string; fhirVersion: string }>('metadata');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1' });
+  });
+
   it('answers 404 with an OperationOutcome for a missing resource', async () => {
     const { status, body } = await fhir('Patient/does-not-exist');
     expect(status).toBe(404);

@@ -1,5 +1,17 @@
-import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from '@jest/globals';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
+import { createSandboxEhr, FHIR_BASE_PATH, loadBundle, SEED_PATIENTS } from '@aloe/sandbox-ehr';
+import { testKafkaBrokers, waitFor } from '@aloe/shared/testing';
+import { afterAll, describe, expect, it } from '@jest/globals';
+
+const children: ChildProcess[] = [];
+let ehrServer: Server | undefined;
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  if (ehrServer) await new Promise((resolve) => ehrServer!.close(resolve));
+});
 
 describe('fhir-adapter start-up', () => {
   it('refuses to start with a bad configuration and names the variable', () => {
@@ -13,5 +25,59 @@ describe('fhir-adapter start-up', () => {
       /^ {2}FHIR_ADAPTER_HTTP_PORT: must be a whole number \(got "not-a-port"\)$/m,
     );
     expect(result.stderr).toMatch(/^ {2}LOG_LEVEL: must be one of: fatal, error, warn, info, debug, trace/m);
+  });
+
+  it('runs as a process against a real EHR and broker: health, readiness, analyze, then a clean SIGTERM', async () => {
+    const ehr = createSandboxEhr();
+    for (const patient of SEED_PATIENTS) await loadBundle(ehr.router, ehr.repo, patient.bundle);
+    ehrServer = await new Promise<Server>((resolve) => {
+      const listening = ehr.app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    const fhirBase = `http://127.0.0.1:${(ehrServer.address() as AddressInfo).port}${FHIR_BASE_PATH}`;
+    const child = spawn(process.execPath, ['dist/main.js'], {
+      env: {
+        PATH: process.env.PATH,
+        KAFKA_BROKERS: testKafkaBrokers().join(','),
+        FHIR_ADAPTER_HTTP_PORT: '0',
+        FHIR_ADAPTER_METRICS_PORT: '0',
+        FHIR_ADAPTER_FHIR_BASE_URL: fhirBase,
+        FHIR_ADAPTER_API_TOKEN: 'process-test-token',
+        FHIR_ADAPTER_GROUP_ID: `fhir-adapter-process-test-${Date.now()}`,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    children.push(child);
+    const lines: Array<Record<string, unknown>> = [];
+    createInterface({ input: child.stdout! }).on('line', (line) => lines.push(JSON.parse(line)));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+
+    const ready = await waitFor(() => lines.find((line) => line.msg === 'fhir-adapter ready'), {
+      what: 'the adapter',
+      timeoutMs: 30_000,
+    });
+    const base = `http://127.0.0.1:${ready.port}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    const analyze = await fetch(`${base}/api/v1/patients/aloe-child/analyze`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer process-test-token' },
+    });
+    expect(analyze.status).toBe(202);
+    const { contextId } = (await analyze.json()) as { contextId: string };
+    await waitFor(
+      () => lines.some((line) => line.msg === 'patient context published' && line.contextId === contextId),
+      {
+        what: 'the context to be published',
+      },
+    );
+    const metrics = await (await fetch(`http://127.0.0.1:${ready.metricsPort}/metrics`)).text();
+    expect(metrics).toContain('process_cpu_seconds_total');
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    // Logs carry pseudonyms and counts, never the patient's name or birth date.
+    const logText = JSON.stringify(lines);
+    expect(logText).not.toContain('Youngling');
+    expect(logText).not.toContain('2020-05-09');
   });
 });

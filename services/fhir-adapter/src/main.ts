@@ -1,5 +1,6 @@
 // Wiring only: configuration → logger → Kafka → EHR client → HTTP server and consumer → shutdown.
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { FhirAdapterConfig } from '@aloe/shared/config';
 import { createKafka, createTypedProducer, ensureTopics, runConsumer, Topics } from '@aloe/shared/kafka';
 import { createConsumerMetrics, createMetricsRegistry, startMetricsServer } from '@aloe/shared/metrics';
@@ -119,6 +120,7 @@ const app = createApp({
 });
 const server = app.listen(config.http.port, '0.0.0.0');
 await new Promise<void>((resolve) => server.once('listening', resolve));
+const httpPort = (server.address() as AddressInfo).port;
 shutdown.onShutdown('HTTP server', () => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const consumer = await runConsumer({
@@ -141,4 +143,7 @@ const consumer = await runConsumer({
   },
 });
 shutdown.onShutdown('suggestions consumer', () => consumer.stop());
-logger.info({ port: config.http.port, fhirBase: config.fhir.baseUrl }, 'fhir-adapter ready');
+logger.info(
+  { port: httpPort, metricsPort: metricsServer.port, fhirBase: config.fhir.baseUrl },
+  'fhir-adapter ready',
+);
