@@ -1,0 +1,165 @@
+// The audit store on both databases it supports: the machine's PostgreSQL (127.0.0.1:5432) and PGlite.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { type AuditEntry, type AuditStore, createAuditStore } from './audit-store.js';
+import { openSqlClient, type SqlClient } from './sql-client.js';
+
+const PG_ADMIN = process.env.AUDIT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const created: string[] = [];
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: PG_ADMIN });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A database of its own for each store a test opens, dropped at the end. */
+async function freshPostgres(): Promise<SqlClient> {
+  const database = `aloe_audit_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  await admin((client) => client.query(`CREATE DATABASE ${database}`));
+  created.push(database);
+  return openSqlClient(PG_ADMIN.replace(/\/[^/]*$/, `/${database}`));
+}
+
+const entry = (overrides: Partial<AuditEntry> = {}): AuditEntry => ({
+  kind: 'decision',
+  dedupeKey: randomUUID(),
+  recordedAt: new Date().toISOString(),
+  patientPseudonym: 'pseudonym-aaaaaaaaaaaa',
+  modelId: 'aloe-test@sha256:37217638ca54',
+  verdict: 'warn',
+  ruleIds: ['output.interaction'],
+  payload: { prompt: 'synthetic prompt', rawOutput: '{"suggestions":[]}', params: { temperature: 0.2 } },
+  ...overrides,
+});
+
+const backends: Array<[string, () => Promise<SqlClient>, (() => Promise<void>) | undefined]> = [
+  ['PGlite', () => openSqlClient('pglite:memory'), undefined],
+  [
+    'PostgreSQL',
+    freshPostgres,
+    async () => {
+      for (const database of created.splice(0)) {
+        await admin((client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+      }
+    },
+  ],
+];
+
+describe.each(backends)('the audit store on %s', (_name, open, cleanUp) => {
+  let db: SqlClient;
+  let store: AuditStore;
+  beforeAll(async () => {
+    db = await open();
+    store = createAuditStore(db);
+    await store.migrate();
+    await store.migrate(); // harmless twice
+  });
+  afterAll(async () => {
+    await db.close();
+    await cleanUp?.();
+  });
+
+  it('appends rows in one hash chain that verifies', async () => {
+    const first = await store.append(entry());
+    const second = await store.append(entry({ kind: 'feedback', verdict: null, ruleIds: [], modelId: null }));
+    expect(second.seq).toBe(first.seq + 1);
+    expect((await store.get(second.seq))?.prevHash).toBe(first.rowHash);
+    expect(await store.verify()).toMatchObject({ ok: true });
+  });
+
+  it('logs a redelivered decision once', async () => {
+    const once = entry();
+    const a = await store.append(once);
+    const b = await store.append({ ...once, payload: { different: true } });
+    expect(b).toEqual({ ...a, duplicate: true });
+    expect(
+      (await store.search({ patientPseudonym: once.patientPseudonym, limit: 1000 })).filter(
+        (row) => row.dedupeKey === once.dedupeKey,
+      ),
+    ).toHaveLength(1);
+  });
+
+  it('serialises concurrent appends into one valid chain', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => store.append(entry())));
+    expect(new Set(results.map((result) => result.seq)).size).toBe(20);
+    expect(await store.verify()).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    ['UPDATE', "UPDATE audit_log SET verdict = 'allow'"],
+    ['DELETE', 'DELETE FROM audit_log'],
+    ['TRUNCATE', 'TRUNCATE audit_log'],
+  ])('refuses %s in the database itself', async (operation, sql) => {
+    const error = (await db.query(sql).catch((e: unknown) => e)) as { code?: string; message: string };
+    expect(error.code).toBe('P0001');
+    expect(error.message).toContain(`audit_log is append-only: ${operation} refused`);
+  });
+
+  it('searches by patient, verdict, rule, model and time', async () => {
+    const pseudonym = `pseudonym-${randomUUID().slice(0, 12)}`;
+    await store.append(
+      entry({ patientPseudonym: pseudonym, verdict: 'block', ruleIds: ['output.allergy-conflict'] }),
+    );
+    await store.append(
+      entry({ patientPseudonym: pseudonym, verdict: 'allow', ruleIds: [], modelId: 'other-model' }),
+    );
+    expect(await store.search({ patientPseudonym: pseudonym })).toHaveLength(2);
+    expect(
+      (await store.search({ patientPseudonym: pseudonym, verdict: 'block' })).map((row) => row.ruleIds),
+    ).toEqual([['output.allergy-conflict']]);
+    expect(
+      await store.search({ patientPseudonym: pseudonym, ruleId: 'output.allergy-conflict' }),
+    ).toHaveLength(1);
+    expect(await store.search({ patientPseudonym: pseudonym, modelId: 'other-model' })).toHaveLength(1);
+    expect(
+      await store.search({ patientPseudonym: pseudonym, from: new Date(Date.now() + 60_000).toISOString() }),
+    ).toHaveLength(0);
+  });
+
+  it('verify names the row someone altered directly in the database', async () => {
+    const victim = await store.append(entry({ verdict: 'block', ruleIds: ['output.harmful-content'] }));
+    await store.append(entry());
+    // Tampering as a database owner would: switch the guard off, change a verdict, switch it back on.
+    await db.exec('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+    await db.query("UPDATE audit_log SET verdict = 'allow' WHERE seq = $1", [victim.seq]);
+    await db.exec('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
+    expect(await store.verify()).toMatchObject({
+      ok: false,
+      firstBrokenSeq: victim.seq,
+      reason: expect.stringMatching(/altered/),
+    });
+    // Put it back so the remaining tests see a valid chain.
+    await db.exec('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+    await db.query("UPDATE audit_log SET verdict = 'block' WHERE seq = $1", [victim.seq]);
+    await db.exec('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
+    expect(await store.verify()).toMatchObject({ ok: true });
+  });
+
+  it('purges rows past the retention from the oldest end and keeps the chain verifiable', async () => {
+    const fresh = await open();
+    const other = createAuditStore(fresh);
+    try {
+      await other.migrate();
+      const old = new Date(Date.now() - 400 * 86_400_000).toISOString();
+      await other.append(entry({ recordedAt: old }));
+      await other.append(entry({ recordedAt: old }));
+      const kept = await other.append(entry());
+      expect(await other.purgeExpired(183)).toBe(2);
+      expect(await other.get(1)).toBeUndefined();
+      expect(await other.verify()).toMatchObject({ ok: true, rows: 1, lastSeq: kept.seq });
+      const next = await other.append(entry());
+      expect(next.seq).toBe(kept.seq + 1);
+      expect(await other.verify()).toMatchObject({ ok: true, rows: 2 });
+      // Within the retention nothing can be deleted, even by the purge path.
+      expect(await other.purgeExpired(183)).toBe(0);
+    } finally {
+      await fresh.close();
+    }
+  });
+});

@@ -1,0 +1,54 @@
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+/** The little SQL surface the audit store needs, over PostgreSQL (`pg`) or embedded PGlite alike. */
+export interface SqlClient {
+  query<T extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs `work` in one transaction on one connection. */
+  transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T>;
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the audit database from GUARDRAILS_AUDIT_DATABASE_URL: `postgres://…` (production, CI) or
+ * `pglite:<dir>` / `pglite:memory` (the embedded default: the same SQL, no server).
+ */
+export async function openSqlClient(url: string): Promise<SqlClient> {
+  if (url.startsWith('pglite:')) {
+    const target = url.slice('pglite:'.length);
+    const db = await PGlite.create(target === 'memory' ? undefined : target);
+    const wrap = (runner: Pick<PGlite, 'query' | 'exec'>): SqlClient => ({
+      query: async (sql, params) => (await runner.query(sql, params)).rows as never,
+      exec: async (sql) => {
+        await runner.exec(sql);
+      },
+      transaction: (work) => db.transaction((tx) => work(wrap(tx as never))),
+      close: () => db.close(),
+    });
+    return wrap(db);
+  }
+  const pool = new pg.Pool({ connectionString: url, max: 5 });
+  const wrap = (runner: pg.Pool | pg.PoolClient): SqlClient => ({
+    query: async (sql, params) => (await runner.query(sql, params)).rows,
+    exec: async (sql) => {
+      await runner.query(sql);
+    },
+    transaction: async (work) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  });
+  return wrap(pool);
+}
