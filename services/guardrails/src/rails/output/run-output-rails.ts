@@ -1,0 +1,48 @@
+import type { PatientContext, RuleFinding, Suggestion } from '@aloe/shared/schemas';
+import { RuleId } from '../rule-ids.js';
+import type { CandidateSuggestion } from './candidate.js';
+import { checkCitations, checkSuggestionContent } from './check-content.js';
+import { checkAllergyConflict, checkInteractions, checkOpioidMme, totalMme } from './check-medications.js';
+
+/** critical → block, warning → warn, info (or nothing) → allow. */
+export function verdictOf(findings: readonly RuleFinding[]): Suggestion['verdict'] {
+  if (findings.some((finding) => finding.severity === 'critical')) return 'block';
+  if (findings.some((finding) => finding.severity === 'warning')) return 'warn';
+  return 'allow';
+}
+
+/**
+ * The output rails (ARCHITECTURE §6) on each candidate suggestion: citations exist; no allergy
+ * conflict (incl. class cross-reactivity) → block; known interactions → warn; opioid MME/day over the
+ * CDC thresholds → warn; harmful or out-of-scope content, impersonation, definitive diagnosis → block.
+ * Every verdict carries its rule ids and messages. Pure and cheap (no I/O, a few regexes per text).
+ */
+export function runOutputRails(
+  context: PatientContext,
+  candidates: readonly CandidateSuggestion[],
+): Suggestion[] {
+  const mme = totalMme(context);
+  return candidates.map((candidate) => {
+    const reasons = [
+      ...checkCitations(candidate, context),
+      ...checkAllergyConflict(candidate, context),
+      ...checkInteractions(candidate, context),
+      ...checkOpioidMme(candidate, context, mme),
+      ...checkSuggestionContent(candidate),
+    ];
+    return { ...candidate, verdict: verdictOf(reasons), reasons };
+  });
+}
+
+/** The disclaimer every set carries; a set without it is refused before it is published. */
+export function checkDisclaimer(disclaimer: string | undefined): RuleFinding[] {
+  return disclaimer && disclaimer.trim().length > 0
+    ? []
+    : [
+        {
+          ruleId: RuleId.DisclaimerMissing,
+          severity: 'critical',
+          message: 'The suggestion set has no disclaimer',
+        },
+      ];
+}
