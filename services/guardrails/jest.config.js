@@ -1,3 +1,6 @@
 import { jestPreset } from '../../jest.preset.js';
 
-export default { ...jestPreset };
+export default {
+  ...jestPreset,
+  globalSetup: '<rootDir>/../../infra/kafka/jest-global-setup.js',
+};

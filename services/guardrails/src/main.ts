@@ -1,9 +1,107 @@
-// Wiring only: configuration → logger → clients → servers → shutdown.
+// Wiring only: configuration → logger → audit database → inference client → Kafka → HTTP → shutdown.
+import type { AddressInfo } from 'node:net';
 import { GuardrailsConfig } from '@aloe/shared/config';
+import { createKafka, createTypedProducer, ensureTopics, runConsumer, Topics } from '@aloe/shared/kafka';
+import { createConsumerMetrics, createMetricsRegistry, startMetricsServer } from '@aloe/shared/metrics';
 import { bootService } from '@aloe/shared/service';
+import { createApp } from './app.js';
+import { createAuditStore } from './audit/audit-store.js';
+import { openSqlClient } from './audit/sql-client.js';
+import { recordFeedback } from './flows/record-feedback.js';
+import { reviewContext } from './flows/review-context.js';
+import { createInferenceCaller } from './inference/inference-client.js';
 
-const { logger } = bootService({ service: 'guardrails', schema: GuardrailsConfig, env: process.env });
+const { config, logger, shutdown } = bootService({
+  service: 'guardrails',
+  schema: GuardrailsConfig,
+  env: process.env,
+});
+const now = () => new Date();
 
-// The guardrails itself lands with issue #5; until then only its configuration is checked.
-logger.error('the guardrails is not built yet (issue #5); configuration checked, exiting');
-process.exitCode = 1;
+const registry = createMetricsRegistry('guardrails');
+const metricsServer = await startMetricsServer(registry, { port: config.metrics.port });
+shutdown.onShutdown('metrics server', () => metricsServer.close());
+
+const db = await openSqlClient(config.audit.databaseUrl);
+shutdown.onShutdown('audit database', () => db.close());
+const audit = createAuditStore(db);
+await audit.migrate();
+const purged = await audit.purgeExpired(config.audit.retentionDays);
+if (purged > 0)
+  logger.info({ purged, retentionDays: config.audit.retentionDays }, 'audit rows past the retention purged');
+
+const inference = createInferenceCaller({
+  address: config.inference.address,
+  deadlineMs: config.inference.deadlineMs,
+  retry: { maxAttempts: config.review.inferenceMaxAttempts, initialDelayMs: 500, maxDelayMs: 10_000 },
+});
+shutdown.onShutdown('inference client', () => inference.close());
+
+const kafka = createKafka(config.kafka, logger);
+await ensureTopics(kafka, [Topics.patientContext, Topics.suggestions, Topics.feedback], config.kafka.topics);
+const producer = createTypedProducer(kafka);
+await producer.connect();
+shutdown.onShutdown('Kafka producer', () => producer.disconnect());
+
+if (config.compliance.tokens.length === 0)
+  logger.warn('GUARDRAILS_COMPLIANCE_TOKENS is not set: the compliance API refuses every caller');
+const app = createApp({
+  audit,
+  complianceTokens: config.compliance.tokens,
+  otherTokens: config.compliance.staffTokens,
+  logger,
+  ready: async () => (await db.query('SELECT 1 AS ok')).length === 1,
+});
+const server = app.listen(config.http.port, '0.0.0.0');
+await new Promise<void>((resolve) => server.once('listening', resolve));
+shutdown.onShutdown('HTTP server', () => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const record = createConsumerMetrics(registry).record;
+// Inference can take minutes on a CPU: the handler heartbeats, and a failing service exhausts the
+// client's retries, then the consumer's, then the message goes to the DLQ (nothing is lost).
+const contexts = await runConsumer({
+  kafka,
+  contract: Topics.patientContext,
+  groupId: config.groupId,
+  producer,
+  logger,
+  onOutcome: record,
+  retry: { maxAttempts: 3, initialDelayMs: 2_000, maxDelayMs: 30_000 },
+  handle: async (context, meta) => {
+    const heartbeat = setInterval(() => void meta.heartbeat().catch(() => undefined), 5_000);
+    try {
+      await reviewContext(
+        context,
+        {
+          infer: (request, options) => inference.generate(request, options),
+          audit,
+          publish: (set) =>
+            producer.send(Topics.suggestions, [
+              { key: set.patient.pseudonym, value: set, correlationId: set.contextId },
+            ]),
+          logger,
+          now,
+          ...config.review,
+        },
+        meta.signal,
+      );
+    } finally {
+      clearInterval(heartbeat);
+    }
+  },
+});
+shutdown.onShutdown('patient-context consumer', () => contexts.stop());
+const feedback = await runConsumer({
+  kafka,
+  contract: Topics.feedback,
+  groupId: `${config.groupId}-feedback`,
+  producer,
+  logger,
+  onOutcome: record,
+  handle: (value) => recordFeedback(value, { audit, now }),
+});
+shutdown.onShutdown('feedback consumer', () => feedback.stop());
+logger.info(
+  { port: (server.address() as AddressInfo).port, metricsPort: metricsServer.port },
+  'guardrails ready',
+);

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { checkKafkaSasl, envInt, envPort, envString, kafkaEnv, kafkaSettingsFrom, LogLevel } from './env.js';
+import {
+  checkKafkaSasl,
+  envInt,
+  envList,
+  envPort,
+  envString,
+  kafkaEnv,
+  kafkaSettingsFrom,
+  LogLevel,
+} from './env.js';
 
 /** The guardrails service (`GUARDRAILS_*`). */
 export const GuardrailsConfig = z
@@ -22,6 +31,17 @@ export const GuardrailsConfig = z
     /** HIPAA asks for 6 years of records; the EU AI Act for at least 6 months. */
     GUARDRAILS_AUDIT_RETENTION_DAYS: envInt({ min: 183 }).default(2_192),
     GUARDRAILS_SHUTDOWN_TIMEOUT_MS: envInt({ min: 0 }).default(30_000),
+    GUARDRAILS_INFERENCE_MAX_ATTEMPTS: envInt({ min: 1, max: 20 }).default(4),
+    /** Generated tokens per request. */
+    GUARDRAILS_MAX_TOKENS: envInt({ min: 16, max: 8_192 }).default(2_048),
+    /** The prompt's token budget for the patient context (Aloe was trained at 16K). */
+    GUARDRAILS_MAX_CONTEXT_TOKENS: envInt({ min: 512, max: 128_000 }).default(12_000),
+    /** Sampling temperature × 100 (30 = 0.3): low, for repeatable suggestions. */
+    GUARDRAILS_TEMPERATURE_PERCENT: envInt({ min: 0, max: 200 }).default(30),
+    /** Bearer tokens of the compliance role, comma-separated (the audit API answers only them). */
+    GUARDRAILS_COMPLIANCE_TOKENS: envList().optional(),
+    /** Bearer tokens of other staff: recognised, and refused by the audit API with 403. */
+    GUARDRAILS_STAFF_TOKENS: envList().optional(),
   })
   .superRefine(checkKafkaSasl)
   .transform((env) => ({
@@ -39,5 +59,15 @@ export const GuardrailsConfig = z
       retentionDays: env.GUARDRAILS_AUDIT_RETENTION_DAYS,
     },
     shutdownTimeoutMs: env.GUARDRAILS_SHUTDOWN_TIMEOUT_MS,
+    review: {
+      maxTokens: env.GUARDRAILS_MAX_TOKENS,
+      maxContextTokens: env.GUARDRAILS_MAX_CONTEXT_TOKENS,
+      temperature: env.GUARDRAILS_TEMPERATURE_PERCENT / 100,
+      inferenceMaxAttempts: env.GUARDRAILS_INFERENCE_MAX_ATTEMPTS,
+    },
+    compliance: {
+      tokens: env.GUARDRAILS_COMPLIANCE_TOKENS ?? [],
+      staffTokens: env.GUARDRAILS_STAFF_TOKENS ?? [],
+    },
   }));
 export type GuardrailsConfig = z.output<typeof GuardrailsConfig>;

@@ -146,6 +146,12 @@ export function createAuditStore(db: SqlClient) {
       return rows.map(toStoredRow);
     },
 
+    /** The row logged for a dedupe key (a context id, a feedback id), if any. */
+    async findByDedupeKey(dedupeKey: string): Promise<StoredRow | undefined> {
+      const [row] = await db.query<DbRow>('SELECT * FROM audit_log WHERE dedupe_key = $1', [dedupeKey]);
+      return row ? toStoredRow(row) : undefined;
+    },
+
     async get(seq: number): Promise<StoredRow | undefined> {
       const [row] = await db.query<DbRow>('SELECT * FROM audit_log WHERE seq = $1', [seq]);
       return row ? toStoredRow(row) : undefined;

@@ -1,0 +1,29 @@
+import type { Logger } from '@aloe/shared/logging';
+import express, { type Express } from 'express';
+import { type ComplianceRoutesDeps, createComplianceRoutes } from './http/compliance-routes.js';
+import { createErrorHandler, notFound } from './http/error-handler.js';
+import { createEvaluateRoutes } from './http/evaluate-routes.js';
+
+export interface AppDeps extends ComplianceRoutesDeps {
+  logger: Logger;
+  ready: () => Promise<boolean>;
+}
+
+/** The guardrails HTTP app: the rails on their own and the compliance API. Never listens. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '5mb' }));
+  app.get('/healthz', (_request, response) => {
+    response.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_request, response) => {
+    const ready = await deps.ready().catch(() => false);
+    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
+  });
+  app.use(createEvaluateRoutes());
+  app.use(createComplianceRoutes(deps));
+  app.use(notFound);
+  app.use(createErrorHandler(deps.logger));
+  return app;
+}

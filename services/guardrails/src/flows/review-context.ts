@@ -1,0 +1,202 @@
+import { createHash } from 'node:crypto';
+import { AppError, ErrorCode } from '@aloe/shared/errors';
+import type { GenerateRequest, GenerateResponse__Output } from '@aloe/shared/grpc';
+import type { Logger } from '@aloe/shared/logging';
+import { type ContextItem, type PatientContext, SuggestionSet } from '@aloe/shared/schemas';
+import { z } from 'zod';
+import type { AuditStore } from '../audit/audit-store.js';
+import { canonicalJson } from '../audit/hash-chain.js';
+import { buildMessages } from '../prompt/build-messages.js';
+import { buildOutputSchema } from '../prompt/build-output-schema.js';
+import { runInputRails } from '../rails/input/run-input-rails.js';
+import type { CandidateSuggestion } from '../rails/output/candidate.js';
+import { checkDisclaimer, runOutputRails } from '../rails/output/run-output-rails.js';
+
+export const DISCLAIMER =
+  'AI-generated suggestion (Aloe). Decision support only: a clinician must review it against the record before acting.';
+
+export interface ReviewDeps {
+  infer: (
+    request: GenerateRequest,
+    options: { signal?: AbortSignal | undefined },
+  ) => Promise<GenerateResponse__Output>;
+  audit: AuditStore;
+  publish: (set: SuggestionSet) => Promise<void>;
+  logger: Logger;
+  now: () => Date;
+  maxTokens: number;
+  maxContextTokens: number;
+  temperature: number;
+}
+
+const ModelOutput = z.object({
+  suggestions: z.array(
+    z.object({
+      kind: z.enum(['medication-safety', 'care-gap', 'differential', 'summary']),
+      title: z.string().min(1),
+      text: z.string().min(1),
+      severity: z.enum(['high', 'moderate', 'low']).optional(),
+      citations: z.array(z.string()).min(1),
+    }),
+  ),
+});
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The set id of a context: the same context always yields the same set id (redeliveries, write-back). */
+export function setIdFor(contextId: string): string {
+  const hex = sha256(`suggestion-set/${contextId}`);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+function evidenceOf(item: ContextItem) {
+  const value = item.value
+    ? `${item.value.value}${item.value.unit ? ` ${item.value.unit}` : ''}`
+    : (item.valueText ?? item.dose?.text);
+  return {
+    ref: item.ref,
+    kind: item.kind,
+    ...(item.code?.display ? { display: item.code.display.slice(0, 500) } : {}),
+    ...(item.date ? { date: item.date } : {}),
+    ...(value ? { value: value.slice(0, 500) } : {}),
+  };
+}
+
+/**
+ * One context end to end (ARCHITECTURE §2, step 3): input rails → prompt and per-request schema →
+ * inference → output rails → one audit row → the annotated set to Kafka. A redelivered context is not
+ * inferred or logged again: its audited set is published again (the EHR write is idempotent).
+ */
+export async function reviewContext(
+  context: PatientContext,
+  deps: ReviewDeps,
+  signal?: AbortSignal,
+): Promise<SuggestionSet> {
+  const logFields = { contextId: context.contextId, patientPseudonym: context.patient.pseudonym };
+  const already = await deps.audit.findByDedupeKey(context.contextId);
+  if (already) {
+    const stored = SuggestionSet.parse((already.payload as { suggestionSet: unknown }).suggestionSet);
+    await deps.publish(stored);
+    deps.logger.info(
+      { ...logFields, auditSeq: already.seq },
+      'context already decided; republished its audited set',
+    );
+    return stored;
+  }
+
+  const startedAt = performance.now();
+  const { context: safeContext, findings: inputFindings } = runInputRails(context);
+  const inputRailsMs = performance.now() - startedAt;
+  const prompt = buildMessages(safeContext, { maxContextTokens: deps.maxContextTokens });
+  const schema = buildOutputSchema(prompt.refs, safeContext.tasks);
+  const request: GenerateRequest = {
+    requestId: context.contextId,
+    messages: prompt.messages,
+    jsonSchema: JSON.stringify(schema),
+    maxTokens: deps.maxTokens,
+    sampling: { temperature: deps.temperature, seed: Number.parseInt(context.contextId.slice(0, 8), 16) },
+    strategy: 'STRATEGY_DIRECT',
+  };
+
+  const inferenceStartedAt = performance.now();
+  const response = await deps.infer(request, { signal });
+  const inferenceMs = performance.now() - inferenceStartedAt;
+  const parsed = ModelOutput.safeParse(JSON.parse(response.json || '{}'));
+  if (!parsed.success || !response.model) {
+    throw new AppError(
+      ErrorCode.OutputInvalid,
+      'The inference service returned output outside the requested schema',
+    );
+  }
+
+  const railsStartedAt = performance.now();
+  const candidates: CandidateSuggestion[] = parsed.data.suggestions.map((suggestion, index) => ({
+    id: `s${index + 1}`,
+    kind: suggestion.kind,
+    title: suggestion.title.slice(0, 140),
+    text: suggestion.text,
+    citations: [...new Set(suggestion.citations)],
+    ...(suggestion.severity ? { severity: suggestion.severity } : {}),
+  }));
+  const suggestions = runOutputRails(safeContext, candidates);
+  const disclaimerFindings = checkDisclaimer(DISCLAIMER);
+  const outputRailsMs = performance.now() - railsStartedAt;
+
+  const cited = new Set(suggestions.flatMap((suggestion) => suggestion.citations));
+  const model = response.model;
+  const set = SuggestionSet.parse({
+    setId: setIdFor(context.contextId),
+    contextId: context.contextId,
+    patient: { ref: context.patient.ref, pseudonym: context.patient.pseudonym },
+    fhirBase: context.fhirBase,
+    model: {
+      id: model.id,
+      name: model.name,
+      fileSha256: model.fileSha256,
+      quantization: model.quantization,
+      chatTemplate: model.chatTemplate,
+      testModel: model.testModel,
+      params: { temperature: deps.temperature, maxTokens: deps.maxTokens, strategy: 'DIRECT' },
+    },
+    suggestions,
+    evidence: safeContext.items.filter((item) => cited.has(item.ref)).map(evidenceOf),
+    inputFindings: [...inputFindings, ...disclaimerFindings],
+    disclaimer: DISCLAIMER,
+    producedAt: deps.now().toISOString(),
+    timingsMs: {
+      inputRails: inputRailsMs,
+      inference: inferenceMs,
+      outputRails: outputRailsMs,
+      total: performance.now() - startedAt,
+    },
+  });
+
+  const verdicts = suggestions.map((suggestion) => suggestion.verdict);
+  const worst = verdicts.includes('block') ? 'block' : verdicts.includes('warn') ? 'warn' : 'allow';
+  const ruleIds = [
+    ...new Set([...inputFindings, ...suggestions.flatMap((s) => s.reasons)].map((finding) => finding.ruleId)),
+  ];
+  const promptText = canonicalJson(request.messages);
+  const appended = await deps.audit.append({
+    kind: 'decision',
+    dedupeKey: context.contextId,
+    recordedAt: deps.now().toISOString(),
+    patientPseudonym: context.patient.pseudonym,
+    modelId: model.id,
+    verdict: worst,
+    ruleIds,
+    payload: {
+      contextHash: sha256(canonicalJson(context)),
+      promptHash: sha256(promptText),
+      prompt: request.messages,
+      jsonSchema: schema,
+      model,
+      params: {
+        temperature: deps.temperature,
+        maxTokens: deps.maxTokens,
+        strategy: 'DIRECT',
+        seed: request.sampling?.seed,
+      },
+      rawOutput: response.json,
+      inputFindings,
+      omittedItems: prompt.omitted,
+      suggestionSet: set,
+      inferenceTimings: response.timings,
+    },
+  });
+  await deps.publish(set);
+  deps.logger.info(
+    {
+      ...logFields,
+      setId: set.setId,
+      auditSeq: appended.seq,
+      suggestions: suggestions.length,
+      verdicts: verdicts.join(','),
+      ruleIds,
+      inferenceMs: Math.round(inferenceMs),
+      railsMs: Math.round((inputRailsMs + outputRailsMs) * 100) / 100,
+    },
+    'context reviewed',
+  );
+  return set;
+}

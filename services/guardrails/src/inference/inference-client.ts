@@ -1,0 +1,69 @@
+import { AppError, ErrorCode, fromGrpcStatus, isRetriable } from '@aloe/shared/errors';
+import {
+  type GenerateRequest,
+  type GenerateResponse__Output,
+  type InferenceClient,
+  loadInferenceProto,
+} from '@aloe/shared/grpc';
+import { type RetryOptions, retry } from '@aloe/shared/retry';
+import * as grpc from '@grpc/grpc-js';
+import { type CircuitBreaker, createCircuitBreaker } from './circuit-breaker.js';
+
+export interface InferenceCaller {
+  generate(
+    request: GenerateRequest,
+    options?: { signal?: AbortSignal | undefined },
+  ): Promise<GenerateResponse__Output>;
+  close(): void;
+}
+
+/**
+ * The gRPC client of the inference service: a deadline per call, retries with backoff on retriable
+ * statuses (UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED), and a circuit breaker so a dead
+ * service is not hammered. Errors come back as AppErrors with the right `retriable` flag.
+ */
+export function createInferenceCaller(options: {
+  address: string;
+  deadlineMs: number;
+  retry: RetryOptions;
+  breaker?: CircuitBreaker;
+}): InferenceCaller {
+  const proto = loadInferenceProto();
+  const client: InferenceClient = new proto.aloe.inference.v1.Inference(
+    options.address,
+    grpc.credentials.createInsecure(),
+  );
+  const breaker =
+    options.breaker ??
+    createCircuitBreaker({ name: 'the inference service', threshold: 5, cooldownMs: 10_000 });
+
+  const once = (request: GenerateRequest, signal: AbortSignal | undefined) =>
+    new Promise<GenerateResponse__Output>((resolve, reject) => {
+      const call = client.Generate(
+        request,
+        { deadline: Date.now() + options.deadlineMs },
+        (error, response) => {
+          signal?.removeEventListener('abort', onAbort);
+          if (error) reject(fromGrpcStatus(error.code, error.details));
+          else resolve(response!);
+        },
+      );
+      const onAbort = () => call.cancel();
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+
+  return {
+    generate: (request, callOptions = {}) =>
+      retry(() => breaker.call(() => once(request, callOptions.signal), isRetriable), {
+        ...options.retry,
+        signal: callOptions.signal,
+      }).catch((error: unknown) => {
+        if (error instanceof AppError) throw error;
+        throw new AppError(ErrorCode.Unavailable, `The inference call failed: ${(error as Error).message}`, {
+          retriable: true,
+          cause: error,
+        });
+      }),
+    close: () => client.close(),
+  };
+}

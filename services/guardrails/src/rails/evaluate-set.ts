@@ -1,0 +1,18 @@
+import type { PatientContext, RuleFinding, Suggestion } from '@aloe/shared/schemas';
+import { runInputRails } from './input/run-input-rails.js';
+import type { CandidateSuggestion } from './output/candidate.js';
+import { runOutputRails } from './output/run-output-rails.js';
+
+export interface Evaluation {
+  inputFindings: RuleFinding[];
+  suggestions: Suggestion[];
+  timingMs: number;
+}
+
+/** The rails alone, for integration engineers, the CLI and the benchmarks: input rails, then output rails. */
+export function evaluateSet(context: PatientContext, candidates: readonly CandidateSuggestion[]): Evaluation {
+  const startedAt = performance.now();
+  const { context: safe, findings } = runInputRails(context);
+  const suggestions = runOutputRails(safe, candidates);
+  return { inputFindings: findings, suggestions, timingMs: performance.now() - startedAt };
+}
