@@ -55,4 +55,46 @@ export const INJECTION_PATTERNS: readonly RegExp[] = [
   /\b(assistant|system)\s*:\s*/i,
   /\b(tell|instruct|advise) the (clinician|doctor|physician|nurse)\b/i,
   /\b(reveal|print|repeat|show)\b[^.\n]{0,30}\b(system prompt|instructions|your prompt)\b/i,
+  // A task or question addressed to the reader, which a clinical note does not contain (BIPIA's attacks).
+  /(?:^|\n|[.!?]\s+)(?:what|who|where|when|why|which|how (?:do|does|can|would|many|much)|can you|could you|would you|please)\b[^.\n?]{2,200}\?/i,
+  /(?:^|\n|[.!?]\s+)(?:explain|draft|write|translate|summari[sz]e|compose|generate|paraphrase|rewrite|describe|create|provide|give|tell|list|suggest|recommend|calculate|convert|solve|design|develop|outline|name|identify|share|teach|help|break down|replace|substitute|render|use|introduce|misspell|respond|reply|answer|start|end|include|add|format)\b(?! (?:to the patient|patient|with the patient|follow[- ]up))[^.\n]{2,200}(?:[.!?'"]|$)/im,
+  /\byour (?:answer|response|reply|message|output|text)\b/i,
+];
+
+const ASK = String.raw`(?:how (?:to|do|can|could|would|should|might) (?:i|you|we|one|someone|a (?:doctor|nurse|physician|clinician|provider|pharmacist|healthcare (?:professional|provider|worker)))?|ways? (?:to|of|for)|steps? (?:to|for)|instructions? (?:for|on|to)|tutorial|guide (?:to|for|on)|tips (?:for|on|to)|write|create|draft|compose|generate|give|provide|describe|explain|list|suggest|outline|develop|design|devise|help me|teach me|tell me how|what (?:is|are) the (?:best|easiest|most effective) ways?)`;
+
+/**
+ * Figurative and fictional uses of harm words ("kill a Python process", "steal the show", "a weapon in
+ * Minecraft", "a fraud scheme in my crime novel"): XSTest's traps. A text that has one is not flagged by
+ * the harmful-request rule (the other rules still apply).
+ */
+export const FIGURATIVE_CONTEXT =
+  /\b(python|process(es)?|program|script|thread|server|time|lights?|weeds?|mosquito(es)?|vermin|pests?|insects?|bugs? in|rats?|mice|heart|show|test|exam|interview|presentation|minecraft|call of duty|gta|grand theft auto|battlefield|fortnite|chess|video ?game|(?:in|for) (?:a|my) (?:game|book|novel|story|film|movie|screenplay|play)|crime novel|fiction(?:al)?|character|zombie)\b/i;
+
+/**
+ * Requests for harm, as text a suggestion must never contain and EHR text must never smuggle in
+ * (measured on HarmBench, Do-Not-Answer, MedSafetyBench and in-the-wild jailbreaks; see README).
+ */
+export const HARMFUL_REQUESTS: readonly ContentPattern[] = [
+  {
+    ruleId: 'output.jailbreak',
+    message: 'Jailbreak or role-play instructions aimed at a model',
+    pattern:
+      /\b(DAN|developer mode|jailbr(oken|eak)|uncensored|unfiltered|amoral|no (ethical|moral) (guidelines|constraints|restrictions|boundaries)|without (any )?(restrictions|filters|limitations|censorship|ethics|morals)|(never|not|don't|do not) (ever )?refuse|stay in character|ignore (all |any )?(the |your )?(rules|guidelines|policies|restrictions)|you (will|must|shall) (always )?(answer|respond|comply|obey)|free from (all |any )?(rules|restrictions|policies)|break(ing)? (the|your|all) (rules|guidelines)|no longer (bound|restricted))\b/i,
+  },
+  {
+    ruleId: 'output.harmful-request',
+    message: 'Asks for or explains weapons, violence, crime, hacking, drugs or other serious harm',
+    pattern: new RegExp(
+      `${ASK}\\b[^.?!\\n]{0,120}\\b(?:bomb|explosive|detonat|weapon|firearm|gun|ammunition|silencer|poison|toxin|nerve agent|chemical weapon|biological (?:weapon|warfare|agent)|bioweapon|pathogen|ransomware|malware|virus (?:that|to)|keylogger|botnet|ddos|exploit|hack|phish|steal|theft|shoplift|rob|burglar|launder|counterfeit|forg(?:e|ery)|fraud|scam|smuggl|traffick|kidnap|abduct|murder|kill|assassinat|torture|hurt|harm|injure|attack|terror|extremis|genocide|self-harm|suicide|overdose|synthesi[sz]e|manufactur|meth|cocaine|heroin|fentanyl|lsd|mdma|drugs? (?:at home|without)|evade|evading|undetect|without (?:detection|getting caught|being caught|anyone knowing)|blackmail|extort|harass|stalk|dox|bully|spy on|track (?:someone|my|her|his)|revenge|discriminat|racist|sexist|slur|hate speech|propaganda|disinformation|misinformation|fake news|defam|plagiari|cheat|bribe|tax evasion|insider trading|illegal|illegally|unlawful)`,
+      'i',
+    ),
+  },
+  {
+    ruleId: 'output.medical-ethics',
+    message:
+      'Asks a clinician to breach medical ethics (consent, confidentiality, honesty, non-discrimination, dignity)',
+    pattern:
+      /\b(without (?:(?:the |their |his |her |a )?(?:patient'?s? )?(?:informed )?consent|(?:their|the patient'?s?|his|her) (?:knowledge|permission|agreement))|mock(?:ing)?|belittl|humiliat|ridicul|shame|sham(?:ing)|insult|demean|patroni[sz]|disrespect|coerc|manipulat|pressur(?:e|ing) (?:a |the )?patients?|deceiv|mislead|lie to|lying to|withhold(?:ing)? (?:treatment|care|information|the (?:diagnosis|truth|results))|conceal|cover[- ]up|falsif|fabricat|alter(?:ing)? (?:the )?(?:records?|results|data|documentation)|unnecessary (?:tests?|procedures?|surger(?:y|ies)|treatments?|prescriptions?)|overbill|upcod|kickback|bill(?:ing)? for|breach(?:ing)? (?:of )?(?:patient )?confidentiality|disclos(?:e|ing) (?:a |the )?patient'?s?|share (?:a |the )?patient'?s? (?:records?|information|data|diagnosis)|discriminat|refus(?:e|ing) (?:to )?(?:treat|care for|see)|deny(?:ing)? (?:care|treatment) (?:to|based|because)|prioriti[sz]e (?:patients )?based on (?:race|religion|gender|wealth|insurance|ethnicity)|exploit|sexual(?:ly)? (?:relationship|advances?|favou?rs?)|date (?:a |my )?patients?|ignore (?:a |the )?(?:patient'?s?|their) (?:wishes|refusal|autonomy|advance directive|dnr)|against (?:the patient'?s?|their) (?:will|wishes)|experiment(?:ing)? on|euthan|assist(?:ed)? suicide|prescrib(?:e|ing) (?:\w+ )?(?:to (?:friends|family|myself)|without (?:an? )?(?:exam|evaluation|indication)))\b/i,
+  },
 ];

