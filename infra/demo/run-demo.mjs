@@ -1,8 +1,7 @@
-// The main job on embedded defaults: every part that is built, as real processes on this machine.
-//   Kafka broker (KRaft) → sandbox EHR (FHIR R4, seeded synthetic patients) → fhir-adapter (analyze API,
-//   CDS Hooks) → aloe.patient-context.v1 → inference service (Aloe's serving path on the generated TEST
-//   MODEL) answering a grounded, schema-constrained request about a real extracted context.
-// The guardrails service (#5) is not built yet, so no annotated suggestions come back to the EHR.
+// The main job on embedded defaults: the whole pipeline as real processes on this machine.
+//   sandbox EHR (FHIR R4, six synthetic patients) → fhir-adapter → Kafka aloe.patient-context.v1 →
+//   guardrails (input rails, prompt, gRPC → inference on the generated TEST MODEL, output rails, audit
+//   log in PGlite) → aloe.suggestions.v1 → fhir-adapter: CDS Hooks cards + write-back to the EHR.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -18,6 +17,7 @@ const kafkaPort = process.env.KAFKA_PORT ?? '9092';
 const ehrPort = process.env.SANDBOX_EHR_PORT ?? '8080';
 const adapterPort = process.env.FHIR_ADAPTER_HTTP_PORT ?? '8081';
 const grpcPort = process.env.INFERENCE_GRPC_PORT ?? '50051';
+const guardrailsPort = process.env.GUARDRAILS_HTTP_PORT ?? '8082';
 const fhirBase = `http://127.0.0.1:${ehrPort}/fhir/R4`;
 const step = (text) => console.log(`\n▶ ${text}`);
 const children = [];
@@ -124,7 +124,6 @@ for (const { patientId, contextId } of requested) {
   );
 }
 await consumer.stop();
-await producer.disconnect();
 
 step('CDS Hooks patient-view: answered at once; while no suggestion set is ready, one "reviewing" info card');
 const cds = await fetch(`http://127.0.0.1:${adapterPort}/cds-services/aloe-patient-view`, {
@@ -151,65 +150,94 @@ await start(
   },
   'serving',
 );
-const poly = contexts.get(requested[0].contextId);
-const medications = poly.items.filter((item) => item.kind === 'medication' || item.kind === 'observation');
-const client = new (loadInferenceProto().aloe.inference.v1.Inference)(
-  `127.0.0.1:${grpcPort}`,
-  grpc.credentials.createInsecure(),
-);
-// Grounding by construction: the model can only cite references present in this context.
-const schema = {
-  type: 'object',
-  properties: {
-    suggestions: {
-      type: 'array',
-      minItems: 1,
-      maxItems: 2,
-      items: {
-        type: 'object',
-        properties: {
-          title: { type: 'string', maxLength: 60 },
-          citations: {
-            type: 'array',
-            minItems: 1,
-            maxItems: 2,
-            items: { enum: medications.map((item) => item.ref) },
-          },
-        },
-      },
-    },
+
+step('Guardrails: rails, prompt, inference, audit log (PGlite in .data/audit-demo)');
+const complianceToken = randomUUID();
+await start(
+  'guardrails',
+  'services/guardrails/dist/main.js',
+  {
+    KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`,
+    GUARDRAILS_INFERENCE_ADDRESS: `127.0.0.1:${grpcPort}`,
+    GUARDRAILS_HTTP_PORT: guardrailsPort,
+    GUARDRAILS_METRICS_PORT: process.env.GUARDRAILS_METRICS_PORT ?? '9465',
+    GUARDRAILS_AUDIT_DATABASE_URL: `pglite:${join(root, '.data/audit-demo')}`,
+    GUARDRAILS_COMPLIANCE_TOKENS: complianceToken,
   },
-};
-const response = await new Promise((resolve, reject) =>
-  client.Generate(
-    {
-      messages: [
-        {
-          role: 'ROLE_USER',
-          content: `Medication safety review. Items: ${medications.map((i) => `${i.ref} ${i.code?.display ?? ''}`).join('; ')}`,
-        },
-      ],
-      jsonSchema: JSON.stringify(schema),
-      maxTokens: 300,
-      sampling: { temperature: 0.7, seed: 7 },
-    },
-    { deadline: Date.now() + 30_000 },
-    (error, reply) => (error ? reject(error) : resolve(reply)),
-  ),
+  'guardrails ready',
 );
-client.close();
+
+step('Annotated suggestion sets of the six contexts (guardrails consumes them from Kafka)');
+const suggestionSets = new Map();
+const setReader = await runConsumer({
+  kafka,
+  contract: Topics.suggestions,
+  groupId: `aloe-demo-sets-${randomUUID()}`,
+  producer,
+  logger,
+  handle: async (set) => {
+    suggestionSets.set(set.contextId, set);
+  },
+});
+await setReader.joined;
+const setsDeadline = Date.now() + 120_000;
+while (requested.some((r) => !suggestionSets.has(r.contextId)) && Date.now() < setsDeadline) {
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+await setReader.stop();
+for (const { patientId, contextId } of requested) {
+  const set = suggestionSets.get(contextId);
+  if (!set) {
+    console.error(`  ${patientId}: no suggestion set yet`);
+    continue;
+  }
+  const verdicts = set.suggestions.map((s) => s.verdict).join(', ');
+  const findings = set.inputFindings.map((f) => f.ruleId).join(', ') || 'none';
+  const rules =
+    [...new Set(set.suggestions.flatMap((s) => s.reasons.map((r) => r.ruleId)))].join(', ') || 'none';
+  console.log(
+    `  ${patientId.padEnd(18)} ${set.suggestions.length} suggestion(s) [${verdicts}]; rules: ${rules}; input: ${findings}`,
+  );
+}
+
+step('CDS Hooks patient-view again: answered from the cached suggestion set');
+await new Promise((resolve) => setTimeout(resolve, 1_000)); // the adapter consumes the same sets
+const cdsAgain = await fetch(`http://127.0.0.1:${adapterPort}/cds-services/aloe-patient-view`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({
+    hook: 'patient-view',
+    hookInstance: randomUUID(),
+    context: { patientId: 'aloe-poly', userId: 'Practitioner/demo' },
+  }),
+});
+for (const card of (await cdsAgain.json()).cards)
+  console.log(`  [${card.indicator}] ${card.summary.slice(0, 60)}  (${card.source.label})`);
+
+step('Write-back: what the EHR holds now (AI-tagged, with Provenance)');
+for (const type of ['DetectedIssue', 'Communication', 'Provenance', 'Device']) {
+  const bundle = await (await fetch(`${fhirBase}/${type}?_summary=count`)).json();
+  console.log(`  ${type.padEnd(14)} ${bundle.total}`);
+}
+
+step('Compliance: the audit log and its hash chain');
+const auth = { authorization: `Bearer ${complianceToken}` };
+const records = await (
+  await fetch(`http://127.0.0.1:${guardrailsPort}/v1/audit/records?kind=decision&limit=1000`, {
+    headers: auth,
+  })
+).json();
+const verify = await (
+  await fetch(`http://127.0.0.1:${guardrailsPort}/v1/audit/verify`, { method: 'POST', headers: auth })
+).json();
 console.log(
-  `  model: ${response.model.name} [${response.model.quantization}, ${response.model.chatTemplate}]`,
+  `  ${records.records.length} decision rows; chain ${verify.ok ? `intact (${verify.rows} rows)` : `BROKEN at ${verify.firstBrokenSeq}`}`,
 );
-console.log(`  sha256: ${response.model.fileSha256}`);
-console.log(
-  `  output (schema-valid, citations from the context; random weights, so no clinical meaning):\n    ${response.json}`,
-);
-console.log(`  ${response.usage.completionTokens} tokens in ${response.timings.totalMs.toFixed(0)} ms`);
+await producer.disconnect();
 
 await stopAll();
-step(
-  'Not built yet: the guardrails service and the audit log (issue #5), which turn contexts into annotated',
+console.log(
+  '\nThe suggestions come from a random-weight TEST MODEL: they show the plumbing, not clinical advice.',
 );
-console.log('  suggestion sets; until then no cards with suggestions and no write-back happen in the demo.');
-console.log(`\nThe broker keeps running on 127.0.0.1:${kafkaPort}; stop it with: npm run kafka:stop`);
+console.log('Serve a real Aloe GGUF with ALOE_MODEL=/path/to/model.gguf (or an hf: URI).');
+console.log(`The broker keeps running on 127.0.0.1:${kafkaPort}; stop it with: npm run kafka:stop`);

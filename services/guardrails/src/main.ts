@@ -58,7 +58,9 @@ shutdown.onShutdown('HTTP server', () => new Promise<void>((resolve) => server.c
 
 const record = createConsumerMetrics(registry).record;
 // Inference can take minutes on a CPU: the handler heartbeats, and a failing service exhausts the
-// client's retries, then the consumer's, then the message goes to the DLQ (nothing is lost).
+// client's retries, then the consumer's, then the message goes to the DLQ (nothing is lost). On
+// SIGTERM the context in hand is finished, not cancelled (within GUARDRAILS_SHUTDOWN_TIMEOUT_MS; past
+// it the process exits and the uncommitted context is redelivered).
 const contexts = await runConsumer({
   kafka,
   contract: Topics.patientContext,
@@ -70,21 +72,17 @@ const contexts = await runConsumer({
   handle: async (context, meta) => {
     const heartbeat = setInterval(() => void meta.heartbeat().catch(() => undefined), 5_000);
     try {
-      await reviewContext(
-        context,
-        {
-          infer: (request, options) => inference.generate(request, options),
-          audit,
-          publish: (set) =>
-            producer.send(Topics.suggestions, [
-              { key: set.patient.pseudonym, value: set, correlationId: set.contextId },
-            ]),
-          logger,
-          now,
-          ...config.review,
-        },
-        meta.signal,
-      );
+      await reviewContext(context, {
+        infer: (request, options) => inference.generate(request, options),
+        audit,
+        publish: (set) =>
+          producer.send(Topics.suggestions, [
+            { key: set.patient.pseudonym, value: set, correlationId: set.contextId },
+          ]),
+        logger,
+        now,
+        ...config.review,
+      });
     } finally {
       clearInterval(heartbeat);
     }
