@@ -1,7 +1,7 @@
+import { createErrorHandler, notFound } from '@aloe/shared/http';
 import express, { type Express } from 'express';
 import { type ApiRoutesDeps, createApiRoutes } from './http/api-routes.js';
 import { type CdsRoutesDeps, createCdsRoutes } from './http/cds-routes.js';
-import { createErrorHandler, notFound } from './http/error-handler.js';
 
 export interface AppDeps extends CdsRoutesDeps, ApiRoutesDeps {
   /** Round trips to the real dependencies (EHR, Kafka) for /readyz. */

@@ -1,7 +1,7 @@
+import { createErrorHandler, notFound } from '@aloe/shared/http';
 import type { Logger } from '@aloe/shared/logging';
 import express, { type Express } from 'express';
 import { type ComplianceRoutesDeps, createComplianceRoutes } from './http/compliance-routes.js';
-import { createErrorHandler, notFound } from './http/error-handler.js';
 import { createEvaluateRoutes } from './http/evaluate-routes.js';
 
 export interface AppDeps extends ComplianceRoutesDeps {

@@ -1,21 +1,23 @@
-import { AppError, ErrorCode, toOperationOutcome } from '@aloe/shared/errors';
-import type { Logger } from '@aloe/shared/logging';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, ErrorCode } from '../errors/app-error.js';
+import { toOperationOutcome } from '../errors/to-operation-outcome.js';
+import type { Logger } from '../logging/logger.js';
 
 /**
- * The one error boundary: every error becomes an OperationOutcome (application/fhir+json) with its HTTP
- * status. Body-parser failures (malformed JSON) are the caller's 400; unknown errors are logged and
- * answered with a generic 500.
+ * The one error boundary of every HTTP app (Medplum's pattern): any error becomes an OperationOutcome
+ * (application/fhir+json) with its status. Body-parser failures (malformed JSON, too large) are the
+ * caller's 400; unknown errors are logged and answered with a generic 500 (the detail stays in the log).
  */
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error, request, response, _next) => {
     let appError: unknown = error;
-    if ((error as { type?: string }).type === 'entity.parse.failed') {
+    const type = (error as { type?: string }).type;
+    if (type === 'entity.parse.failed') {
       appError = new AppError(
         ErrorCode.InvalidInput,
         `The request body is not valid JSON: ${(error as Error).message}`,
       );
-    } else if ((error as { type?: string }).type === 'entity.too.large') {
+    } else if (type === 'entity.too.large') {
       appError = new AppError(ErrorCode.InvalidInput, 'The request body is too large');
     }
     const { httpStatus, outcome } = toOperationOutcome(appError);
@@ -26,7 +28,7 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-/** 404 for any route we do not serve, as an OperationOutcome. */
+/** 404 for any route an app does not serve, as an OperationOutcome. */
 export const notFound: RequestHandler = (request, _response, next) => {
   next(new AppError(ErrorCode.NotFound, `No route for ${request.method} ${request.path}`));
 };
