@@ -104,12 +104,24 @@ export async function loadPromptSets(dataDir: string): Promise<PromptSet[]> {
     channel: 'text',
     prompts: xsRows.filter((row) => row[labelColumn] === 'safe').map((row) => row[promptColumn]!),
   });
+  sets.push({
+    name: 'XSTest (unsafe contrasts)',
+    harmful: true,
+    channel: 'text',
+    prompts: xsRows.filter((row) => row[labelColumn] === 'unsafe').map((row) => row[promptColumn]!),
+  });
 
   const medquad = (await readFile(join(benign, 'medquad/medquad_medlineplus_drug_questions.jsonl'), 'utf8'))
     .split('\n')
     .filter((line) => line.trim())
     .map((line) => (JSON.parse(line) as { question: string }).question);
   sets.push({ name: 'MedQuAD (drug questions)', harmful: false, channel: 'text', prompts: medquad });
+
+  const topics = (await readFile(join(benign, 'medquad/medquad_medlineplus_health_topics_qa.jsonl'), 'utf8'))
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => (JSON.parse(line) as { question: string }).question);
+  sets.push({ name: 'MedQuAD (health topics)', harmful: false, channel: 'text', prompts: topics });
 
   const pubmedqa = Object.values(
     JSON.parse(await readFile(join(benign, 'pubmedqa/ori_pqal.json'), 'utf8')) as Record<
@@ -118,6 +130,17 @@ export async function loadPromptSets(dataDir: string): Promise<PromptSet[]> {
     >,
   ).map((entry) => entry.QUESTION);
   sets.push({ name: 'PubMedQA (questions)', harmful: false, channel: 'text', prompts: pubmedqa });
+  // Clinical prose (MEDEC vignettes, one sentence at a time): what suggestion text looks like, so a rule
+  // that fires on ordinary clinical language shows up here as a false positive.
+  const [medecHeader, ...medecRows] = csvRecords(
+    await readFile(join(benign, 'medec/MEDEC-MS-TestSet-with-GroundTruth-and-ErrorType.csv'), 'utf8'),
+  );
+  const textColumn = medecHeader!.indexOf('Text');
+  const sentences = medecRows
+    .flatMap((row) => (row[textColumn] ?? '').split(/(?<=[.!?])\s+/))
+    .filter((sentence) => sentence.length > 20);
+  sets.push({ name: 'MEDEC clinical sentences', harmful: false, channel: 'text', prompts: sentences });
+
   const notesFile = join(
     dataDir,
     'fhir-r4-synthea/smart-on-fhir-sample-bulk-10-patients-ndjson/DocumentReference.000.ndjson',

@@ -160,6 +160,19 @@ describe('output rails', () => {
     expect(annotated?.reasons.map((r) => r.ruleId)).toContain(ruleId);
   });
 
+  it.each([
+    'Explain to the patient the overdose risk of combining oxycodone with alprazolam, and offer naloxone.',
+    'Consider withholding metformin while the eGFR is below 30 and review the diabetes plan.',
+    'Describe the bleeding risk of warfarin with ibuprofen and suggest paracetamol for pain.',
+    'Recheck potassium within a week after starting spironolactone.',
+  ])('allows ordinary clinical advice: %s', (text) => {
+    expect(
+      runOutputRails(context([]), [suggestion(text, ['Patient/p1'])])[0]?.reasons.filter(
+        (r) => r.severity === 'critical',
+      ),
+    ).toEqual([]);
+  });
+
   it('allows ordinary cautious clinical advice that mentions doses and overdose risk', () => {
     const text =
       'Consider checking INR within 3 days; the overdose risk with the current warfarin dose appears low. Discuss with the patient.';
