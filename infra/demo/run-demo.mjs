@@ -7,10 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { loadInferenceProto } from '@aloe/shared/grpc';
 import { createKafka, createTypedProducer, ensureTopics, runConsumer, Topics } from '@aloe/shared/kafka';
 import { createLogger } from '@aloe/shared/logging';
-import * as grpc from '@grpc/grpc-js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const kafkaPort = process.env.KAFKA_PORT ?? '9092';
