@@ -1,5 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from '@jest/globals';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { testKafkaBrokers, waitFor } from '@aloe/shared/testing';
+import { afterAll, describe, expect, it } from '@jest/globals';
+
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+});
 
 describe('guardrails start-up', () => {
   it('refuses to start with a bad configuration and names the variable', () => {
@@ -11,5 +18,40 @@ describe('guardrails start-up', () => {
     expect(result.stderr).toContain('guardrails: cannot start.');
     expect(result.stderr).toMatch(/^ {2}GUARDRAILS_HTTP_PORT: must be a whole number \(got "not-a-port"\)$/m);
     expect(result.stderr).toMatch(/^ {2}LOG_LEVEL: must be one of: fatal, error, warn, info, debug, trace/m);
+  });
+
+  it('runs as a process: health, readiness, the compliance API, then a clean SIGTERM', async () => {
+    const child = spawn(process.execPath, ['dist/main.js'], {
+      env: {
+        PATH: process.env.PATH,
+        KAFKA_BROKERS: testKafkaBrokers().join(','),
+        GUARDRAILS_HTTP_PORT: '0',
+        GUARDRAILS_METRICS_PORT: '0',
+        GUARDRAILS_AUDIT_DATABASE_URL: 'pglite:memory',
+        GUARDRAILS_INFERENCE_ADDRESS: '127.0.0.1:1',
+        GUARDRAILS_COMPLIANCE_TOKENS: 'process-test-compliance',
+        GUARDRAILS_GROUP_ID: `guardrails-process-test-${Date.now()}`,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    children.push(child);
+    const lines: Array<Record<string, unknown>> = [];
+    createInterface({ input: child.stdout! }).on('line', (line) => lines.push(JSON.parse(line)));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const ready = await waitFor(() => lines.find((line) => line.msg === 'guardrails ready'), {
+      what: 'guardrails',
+      timeoutMs: 60_000,
+    });
+    const base = `http://127.0.0.1:${ready.port}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    expect((await fetch(`${base}/v1/audit/records`)).status).toBe(401);
+    const records = await fetch(`${base}/v1/audit/records`, {
+      headers: { authorization: 'Bearer process-test-compliance' },
+    });
+    expect(records.status).toBe(200);
+    expect(((await records.json()) as { records: unknown[] }).records).toEqual([]);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 });

@@ -2,6 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import { GuardrailsConfig } from '@aloe/shared/config';
 import { createKafka, createTypedProducer, ensureTopics, runConsumer, Topics } from '@aloe/shared/kafka';
+import { bridgeGrpcLogs } from '@aloe/shared/logging';
 import { createConsumerMetrics, createMetricsRegistry, startMetricsServer } from '@aloe/shared/metrics';
 import { bootService } from '@aloe/shared/service';
 import { createApp } from './app.js';
@@ -16,6 +17,7 @@ const { config, logger, shutdown } = bootService({
   schema: GuardrailsConfig,
   env: process.env,
 });
+bridgeGrpcLogs(logger);
 const now = () => new Date();
 
 const registry = createMetricsRegistry('guardrails');
