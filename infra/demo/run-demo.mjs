@@ -224,11 +224,15 @@ const records = await (
     headers: auth,
   })
 ).json();
-const verify = await (
+await new Promise((resolve) => setTimeout(resolve, 1_000)); // guardrails consumes the adapter's access events
+const access = await (
+  await fetch(`http://127.0.0.1:${guardrailsPort}/v1/audit/records?kind=access&limit=1000`, { headers: auth })
+).json();
+const verified = await (
   await fetch(`http://127.0.0.1:${guardrailsPort}/v1/audit/verify`, { method: 'POST', headers: auth })
 ).json();
 console.log(
-  `  ${records.records.length} decision rows; chain ${verify.ok ? `intact (${verify.rows} rows)` : `BROKEN at ${verify.firstBrokenSeq}`}`,
+  `  ${records.records.length} decision rows, ${access.records.length} EHR access rows; chain ${verified.ok ? `intact (${verified.rows} rows)` : `BROKEN at ${verified.firstBrokenSeq}`}`,
 );
 await producer.disconnect();
 

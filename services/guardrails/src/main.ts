@@ -8,6 +8,7 @@ import { bootService } from '@aloe/shared/service';
 import { createApp } from './app.js';
 import { createAuditStore } from './audit/audit-store.js';
 import { openSqlClient } from './audit/sql-client.js';
+import { recordAccess } from './flows/record-access.js';
 import { recordFeedback } from './flows/record-feedback.js';
 import { reviewContext } from './flows/review-context.js';
 import { createInferenceCaller } from './inference/inference-client.js';
@@ -40,7 +41,11 @@ const inference = createInferenceCaller({
 shutdown.onShutdown('inference client', () => inference.close());
 
 const kafka = createKafka(config.kafka, logger);
-await ensureTopics(kafka, [Topics.patientContext, Topics.suggestions, Topics.feedback], config.kafka.topics);
+await ensureTopics(
+  kafka,
+  [Topics.patientContext, Topics.suggestions, Topics.feedback, Topics.audit],
+  config.kafka.topics,
+);
 const producer = createTypedProducer(kafka);
 await producer.connect();
 shutdown.onShutdown('Kafka producer', () => producer.disconnect());
@@ -101,6 +106,16 @@ const feedback = await runConsumer({
   handle: (value) => recordFeedback(value, { audit, now }),
 });
 shutdown.onShutdown('feedback consumer', () => feedback.stop());
+const access = await runConsumer({
+  kafka,
+  contract: Topics.audit,
+  groupId: `${config.groupId}-access`,
+  producer,
+  logger,
+  onOutcome: record,
+  handle: (value) => recordAccess(value, { audit }),
+});
+shutdown.onShutdown('access-event consumer', () => access.stop());
 logger.info(
   { port: (server.address() as AddressInfo).port, metricsPort: metricsServer.port },
   'guardrails ready',

@@ -73,6 +73,29 @@ describe.each(backends)('the audit store on %s', (_name, open, cleanUp) => {
     expect(await store.verify()).toMatchObject({ ok: true });
   });
 
+  it('keeps EHR access events (aloe.audit.v1) in the same chain, once per event', async () => {
+    const event = {
+      eventId: randomUUID(),
+      recordedAt: new Date().toISOString(),
+      source: 'fhir-adapter' as const,
+      action: 'fhir-write' as const,
+      outcome: 'success' as const,
+      patientPseudonym: 'pseudonym-access-0001',
+      resourceRefs: ['DetectedIssue/d1', 'Provenance/p1'],
+      detail: { created: 2 },
+    };
+    const { recordAccess } = await import('../flows/record-access.js');
+    await recordAccess(event, { audit: store });
+    await recordAccess(event, { audit: store });
+    const rows = await store.search({ kind: 'access', patientPseudonym: 'pseudonym-access-0001' });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.payload).toMatchObject({
+      action: 'fhir-write',
+      resourceRefs: ['DetectedIssue/d1', 'Provenance/p1'],
+    });
+    expect(await store.verify()).toMatchObject({ ok: true });
+  });
+
   it('logs a redelivered decision once', async () => {
     const once = entry();
     const a = await store.append(once);

@@ -25,7 +25,7 @@ export interface AuditSearch {
   modelId?: string | undefined;
   verdict?: string | undefined;
   ruleId?: string | undefined;
-  kind?: 'decision' | 'feedback' | undefined;
+  kind?: ChainedRow['kind'] | undefined;
   limit?: number;
   afterSeq?: number;
 }

@@ -6,7 +6,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** The hashed content of one audit row (everything but the hashes themselves). */
 export interface ChainedRow {
   seq: number;
-  kind: 'decision' | 'feedback';
+  /** decision: a guardrails verdict; feedback: a clinician's answer; access: an EHR read or write (from aloe.audit.v1). */
+  kind: 'decision' | 'feedback' | 'access';
   dedupeKey: string;
   /** ISO 8601 with milliseconds, as stored. */
   recordedAt: string;

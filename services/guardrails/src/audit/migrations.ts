@@ -50,4 +50,12 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
   FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
 `,
   },
+  {
+    // EHR reads and writes reported by the fhir-adapter on aloe.audit.v1 join the same chain.
+    id: '002_access_events',
+    sql: `
+ALTER TABLE audit_log DROP CONSTRAINT audit_log_kind_check;
+ALTER TABLE audit_log ADD CONSTRAINT audit_log_kind_check CHECK (kind IN ('decision', 'feedback', 'access'));
+`,
+  },
 ];
