@@ -1,7 +1,8 @@
 import type { ContextItem, PatientContext } from '@aloe/shared/schemas';
+import { isTrainingExample } from '../rails/classifier/split.js';
 import { runInputRails } from '../rails/input/run-input-rails.js';
 import { checkHarmfulContent } from '../rails/output/check-content.js';
-import type { PromptSet } from './safety-sets.js';
+import { type PromptSet, TRAINING_SETS } from './safety-sets.js';
 
 export interface SafetyRow {
   set: string;
@@ -30,7 +31,11 @@ const NOTE_CONTEXT = (text: string): PatientContext => ({
 export function measureSet(set: PromptSet): SafetyRow {
   const byRule: Record<string, number> = {};
   let flagged = 0;
-  for (const prompt of set.prompts) {
+  // The classifier learned from the training halves of some sets: those are measured on the other half.
+  const prompts = TRAINING_SETS.has(set.name)
+    ? set.prompts.filter((prompt) => !isTrainingExample(prompt))
+    : set.prompts;
+  for (const prompt of prompts) {
     const rules =
       set.channel === 'note'
         ? runInputRails(
@@ -49,9 +54,9 @@ export function measureSet(set: PromptSet): SafetyRow {
   return {
     set: set.name,
     harmful: set.harmful,
-    prompts: set.prompts.length,
+    prompts: prompts.length,
     flagged,
-    rate: set.prompts.length ? flagged / set.prompts.length : 0,
+    rate: prompts.length ? flagged / prompts.length : 0,
     byRule,
   };
 }

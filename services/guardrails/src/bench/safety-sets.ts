@@ -48,6 +48,44 @@ function csvRecords(text: string): string[][] {
   return records;
 }
 
+/** The text sets the harm classifier trains on (their training halves); the others are only measured. */
+export const TRAINING_SETS = new Set([
+  'MedSafetyBench (train)',
+  'HarmBench (standard)',
+  'Do-Not-Answer',
+  'In-the-wild jailbreaks',
+  'XSTest (safe prompts)',
+  'XSTest (unsafe contrasts)',
+  'MedQuAD (drug questions)',
+  'MedQuAD (health topics)',
+  'PubMedQA (questions)',
+  'MEDEC clinical sentences',
+]);
+
+/** Summaries and detail sentences of the CDS Hooks example cards: real suggestion-style text. */
+async function cdsCardTexts(dir: string): Promise<string[]> {
+  const texts: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) texts.push(...(await cdsCardTexts(path)));
+    else if (entry.name.endsWith('.json') && /response|card/i.test(path)) {
+      try {
+        const json = JSON.parse(await readFile(path, 'utf8')) as {
+          cards?: Array<{ summary?: string; detail?: string }>;
+        };
+        for (const card of json.cards ?? []) {
+          if (card.summary) texts.push(card.summary);
+          if (card.detail)
+            texts.push(...card.detail.split(/(?<=[.!?])\s+/).filter((sentence) => sentence.length > 20));
+        }
+      } catch {
+        // some upstream example files are malformed JSON; they hold no usable cards
+      }
+    }
+  }
+  return texts;
+}
+
 /** Loads every set the shared data folder has; returns [] (and says why) when it is absent. */
 export async function loadPromptSets(dataDir: string): Promise<PromptSet[]> {
   if (!existsSync(dataDir)) return [];
@@ -140,6 +178,13 @@ export async function loadPromptSets(dataDir: string): Promise<PromptSet[]> {
     .flatMap((row) => (row[textColumn] ?? '').split(/(?<=[.!?])\s+/))
     .filter((sentence) => sentence.length > 20);
   sets.push({ name: 'MEDEC clinical sentences', harmful: false, channel: 'text', prompts: sentences });
+
+  sets.push({
+    name: 'CDS Hooks example card texts',
+    harmful: false,
+    channel: 'text',
+    prompts: await cdsCardTexts(join(dataDir, 'cds-hooks')),
+  });
 
   const notesFile = join(
     dataDir,

@@ -1,4 +1,5 @@
 import type { PatientContext, RuleFinding } from '@aloe/shared/schemas';
+import { checkHarmClassifier } from '../classifier/harm-classifier.js';
 import { FIGURATIVE_CONTEXT, HARMFUL_CONTENT, HARMFUL_REQUESTS } from '../data/harmful-content.js';
 import { RuleId } from '../rule-ids.js';
 import type { CandidateSuggestion } from './candidate.js';
@@ -21,14 +22,12 @@ export function checkCitations(suggestion: CandidateSuggestion, context: Patient
 
 /** Harmful or out-of-scope content, impersonation and definitive diagnosis language → block. */
 export function checkHarmfulContent(text: string): RuleFinding[] {
+  // Figurative and fictional uses ("kill a Python process") skip the request rule.
   const figurative = FIGURATIVE_CONTEXT.test(text);
-  return [...HARMFUL_CONTENT, ...HARMFUL_REQUESTS]
+  const patterns: RuleFinding[] = [...HARMFUL_CONTENT, ...HARMFUL_REQUESTS]
     .filter((rule) => !(figurative && rule.ruleId === 'output.harmful-request') && rule.pattern.test(text))
-    .map((rule) => ({
-      ruleId: rule.ruleId,
-      severity: 'critical',
-      message: rule.message,
-    }));
+    .map((rule) => ({ ruleId: rule.ruleId, severity: 'critical', message: rule.message }));
+  return [...patterns, ...checkHarmClassifier(text)];
 }
 
 export function checkSuggestionContent(suggestion: CandidateSuggestion): RuleFinding[] {
