@@ -25,7 +25,10 @@ const registry = createMetricsRegistry('guardrails');
 const metricsServer = await startMetricsServer(registry, { port: config.metrics.port });
 shutdown.onShutdown('metrics server', () => metricsServer.close());
 
-const db = await openSqlClient(config.audit.databaseUrl);
+const db = await openSqlClient(config.audit.databaseUrl, {
+  onIdleClientError: (error) =>
+    logger.warn({ err: error }, 'an idle audit database connection was closed by the server'),
+});
 shutdown.onShutdown('audit database', () => db.close());
 const audit = createAuditStore(db);
 await audit.migrate();

@@ -45,7 +45,7 @@ const backends: Array<[string, () => Promise<SqlClient>, (() => Promise<void>) |
     freshPostgres,
     async () => {
       for (const database of created.splice(0)) {
-        await admin((client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+        await admin((client) => client.query(`DROP DATABASE IF EXISTS ${database}`));
       }
     },
   ],

@@ -14,7 +14,10 @@ export interface SqlClient {
  * Opens the audit database from GUARDRAILS_AUDIT_DATABASE_URL: `postgres://…` (production, CI) or
  * `pglite:<dir>` / `pglite:memory` (the embedded default: the same SQL, no server).
  */
-export async function openSqlClient(url: string): Promise<SqlClient> {
+export async function openSqlClient(
+  url: string,
+  options: { onIdleClientError?: (error: Error) => void } = {},
+): Promise<SqlClient> {
   if (url.startsWith('pglite:')) {
     const target = url.slice('pglite:'.length);
     const db = await PGlite.create(target === 'memory' ? undefined : target);
@@ -29,6 +32,10 @@ export async function openSqlClient(url: string): Promise<SqlClient> {
     return wrap(db);
   }
   const pool = new pg.Pool({ connectionString: url, max: 5 });
+  // An idle connection can be cut by the server (restart, failover, an administrator): the pool drops it
+  // and opens another on the next query. Without a listener, node-postgres's 'error' event would crash
+  // the process.
+  pool.on('error', (error) => options.onIdleClientError?.(error));
   const wrap = (runner: pg.Pool | pg.PoolClient): SqlClient => ({
     query: async (sql, params) => (await runner.query(sql, params)).rows,
     exec: async (sql) => {
