@@ -1,7 +1,7 @@
 import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { AppError, describeError, ErrorCode, isRetriable } from '../errors/app-error.js';
+import { AppError, describeError, ErrorCode } from '../errors/app-error.js';
 import { defaultRetryOptions, type RetryOptions, retry } from '../retry/retry.js';
 import { buildDeadLetter, type DeadLetterReason } from './dead-letter.js';
 import { decodeMessage } from './decode-message.js';
@@ -164,7 +164,6 @@ export async function runConsumer<S extends z.ZodType>(
       if (stopping.signal.aborted) throw error; // stopping: leave it uncommitted, it comes back
       const exhausted = error instanceof AppError && error.code === ErrorCode.RetriesExhausted;
       if (exhausted && options.onRetriesExhausted === 'redeliver') throw error;
-      if (!exhausted && isRetriable(error)) throw error; // not reached: retry() only lets non-retriable out
       const cause = exhausted ? (error.cause ?? error) : error;
       if (!(cause instanceof AppError)) {
         logger.error(
