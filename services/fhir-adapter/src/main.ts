@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { FhirAdapterConfig } from '@aloe/shared/config';
-import { createKafka, createTypedProducer, ensureTopics, runConsumer, Topics } from '@aloe/shared/kafka';
+import { openKafka, runConsumer, Topics } from '@aloe/shared/kafka';
 import { createConsumerMetrics, createMetricsRegistry, startMetricsServer } from '@aloe/shared/metrics';
 import type { AuditEvent } from '@aloe/shared/schemas';
 import { bootService } from '@aloe/shared/service';
@@ -27,15 +27,12 @@ const registry = createMetricsRegistry('fhir-adapter');
 const metricsServer = await startMetricsServer(registry, { port: config.metrics.port });
 shutdown.onShutdown('metrics server', () => metricsServer.close());
 
-const kafka = createKafka(config.kafka, logger);
-await ensureTopics(
-  kafka,
-  [Topics.patientContext, Topics.suggestions, Topics.feedback, Topics.audit],
-  config.kafka.topics,
-);
-const producer = createTypedProducer(kafka);
-await producer.connect();
-shutdown.onShutdown('Kafka producer', () => producer.disconnect());
+const { kafka, producer } = await openKafka({
+  settings: config.kafka,
+  topics: [Topics.patientContext, Topics.suggestions, Topics.feedback, Topics.audit],
+  logger,
+  shutdown,
+});
 
 let auth: AccessTokenProvider | undefined;
 if (config.fhir.auth === 'bearer') auth = staticBearer(config.fhir.bearerToken!);

@@ -1,7 +1,7 @@
 // Wiring only: configuration → logger → audit database → inference client → Kafka → HTTP → shutdown.
 import type { AddressInfo } from 'node:net';
 import { GuardrailsConfig } from '@aloe/shared/config';
-import { createKafka, createTypedProducer, ensureTopics, runConsumer, Topics } from '@aloe/shared/kafka';
+import { openKafka, runConsumer, Topics } from '@aloe/shared/kafka';
 import { bridgeGrpcLogs } from '@aloe/shared/logging';
 import { createConsumerMetrics, createMetricsRegistry, startMetricsServer } from '@aloe/shared/metrics';
 import { bootService } from '@aloe/shared/service';
@@ -43,15 +43,12 @@ const inference = createInferenceCaller({
 });
 shutdown.onShutdown('inference client', () => inference.close());
 
-const kafka = createKafka(config.kafka, logger);
-await ensureTopics(
-  kafka,
-  [Topics.patientContext, Topics.suggestions, Topics.feedback, Topics.audit],
-  config.kafka.topics,
-);
-const producer = createTypedProducer(kafka);
-await producer.connect();
-shutdown.onShutdown('Kafka producer', () => producer.disconnect());
+const { kafka, producer } = await openKafka({
+  settings: config.kafka,
+  topics: [Topics.patientContext, Topics.suggestions, Topics.feedback, Topics.audit],
+  logger,
+  shutdown,
+});
 
 if (config.compliance.tokens.length === 0)
   logger.warn('GUARDRAILS_COMPLIANCE_TOKENS is not set: the compliance API refuses every caller');

@@ -20,12 +20,11 @@ export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
 export const INFERENCE_SERVICE_NAME = 'aloe.inference.v1.Inference';
 
 /** Loads `aloe.inference.v1` with its generated types: `.aloe.inference.v1.Inference` is the service. */
-export function loadInferenceProto(): ProtoGrpcType {
-  const definition = protoLoader.loadSync(INFERENCE_PROTO_PATH, PROTO_LOADER_OPTIONS);
+export function loadInferenceProto(definition = loadInferencePackageDefinition()): ProtoGrpcType {
   return grpc.loadPackageDefinition(definition) as unknown as ProtoGrpcType;
 }
 
-/** The raw package definition (for server reflection). */
+/** The raw package definition (for server reflection; pass it to loadInferenceProto to parse the file once). */
 export function loadInferencePackageDefinition(): protoLoader.PackageDefinition {
   return protoLoader.loadSync(INFERENCE_PROTO_PATH, PROTO_LOADER_OPTIONS);
 }

@@ -24,11 +24,12 @@ export async function createInferenceServer(
   deps: HandlerDeps & { host: string; port: number },
 ): Promise<InferenceServer> {
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 8 * 1024 * 1024 });
-  const proto = loadInferenceProto();
+  const definition = loadInferencePackageDefinition();
+  const proto = loadInferenceProto(definition);
   server.addService(proto.aloe.inference.v1.Inference.service, createInferenceHandlers(deps));
   const health = new HealthImplementation({ '': 'NOT_SERVING', [INFERENCE_SERVICE_NAME]: 'NOT_SERVING' });
   health.addToServer(server);
-  new ReflectionService(loadInferencePackageDefinition()).addToServer(server);
+  new ReflectionService(definition).addToServer(server);
 
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(
