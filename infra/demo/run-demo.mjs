@@ -168,6 +168,8 @@ await start(
     GUARDRAILS_METRICS_PORT: process.env.GUARDRAILS_METRICS_PORT ?? '9465',
     GUARDRAILS_AUDIT_DATABASE_URL: `pglite:${join(root, '.data/audit-demo')}`,
     GUARDRAILS_COMPLIANCE_TOKENS: complianceToken,
+    GUARDRAILS_HARM_MODEL_DIR:
+      process.env.GUARDRAILS_HARM_MODEL_DIR ?? join(root, '.data/models/all-minilm-l6-v2-q'),
   },
   'guardrails ready',
 );

@@ -2,5 +2,6 @@ import { jestPreset } from '../../jest.preset.js';
 
 export default {
   ...jestPreset,
-  globalSetup: '<rootDir>/../../infra/kafka/jest-global-setup.js',
+  globalSetup: '<rootDir>/jest.global-setup.js',
+  testEnvironment: '<rootDir>/jest.environment.js',
 };

@@ -3,9 +3,11 @@ import type { Logger } from '@aloe/shared/logging';
 import express, { type Express } from 'express';
 import { type ComplianceRoutesDeps, createComplianceRoutes } from './http/compliance-routes.js';
 import { createEvaluateRoutes } from './http/evaluate-routes.js';
+import type { HarmClassifier } from './rails/classifier/harm-classifier.js';
 
 export interface AppDeps extends ComplianceRoutesDeps {
   logger: Logger;
+  harm: HarmClassifier;
   ready: () => Promise<boolean>;
 }
 
@@ -21,7 +23,7 @@ export function createApp(deps: AppDeps): Express {
     const ready = await deps.ready().catch(() => false);
     response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
   });
-  app.use(createEvaluateRoutes());
+  app.use(createEvaluateRoutes(deps));
   app.use(createComplianceRoutes(deps));
   app.use(notFound);
   app.use(createErrorHandler(deps.logger));

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { testKafkaBrokers, waitFor } from '@aloe/shared/testing';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { testHarmModelDir } from '../test/harm-model.js';
 
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -20,6 +21,18 @@ describe('guardrails start-up', () => {
     expect(result.stderr).toMatch(/^ {2}LOG_LEVEL: must be one of: fatal, error, warn, info, debug, trace/m);
   });
 
+  it('refuses to start without the harm rail model (fail closed) and says how to fetch it', () => {
+    const result = spawnSync(process.execPath, ['dist/main.js'], {
+      env: { PATH: process.env.PATH, GUARDRAILS_HARM_MODEL_DIR: '/nonexistent/harm-model' },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(78);
+    expect(result.stderr).toContain('guardrails: cannot start.');
+    expect(result.stderr).toMatch(
+      /GUARDRAILS_HARM_MODEL_DIR: .*\/nonexistent\/harm-model.*fetch-harm-model\.sh/,
+    );
+  });
+
   it('runs as a process: health, readiness, the compliance API, then a clean SIGTERM', async () => {
     const child = spawn(process.execPath, ['dist/main.js'], {
       env: {
@@ -31,6 +44,7 @@ describe('guardrails start-up', () => {
         GUARDRAILS_INFERENCE_ADDRESS: '127.0.0.1:1',
         GUARDRAILS_COMPLIANCE_TOKENS: 'process-test-compliance',
         GUARDRAILS_GROUP_ID: `guardrails-process-test-${Date.now()}`,
+        GUARDRAILS_HARM_MODEL_DIR: testHarmModelDir(),
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -1,10 +1,12 @@
-// Wiring only: configuration → logger → audit database → inference client → Kafka → HTTP → shutdown.
+// Wiring only: configuration → logger → harm rail model → audit database → inference client → Kafka →
+// HTTP → shutdown.
 import type { AddressInfo } from 'node:net';
 import { GuardrailsConfig } from '@aloe/shared/config';
+import { ConfigError } from '@aloe/shared/errors';
 import { openKafka, runConsumer, Topics } from '@aloe/shared/kafka';
 import { bridgeGrpcLogs } from '@aloe/shared/logging';
 import { createConsumerMetrics, createMetricsRegistry, startMetricsServer } from '@aloe/shared/metrics';
-import { bootService } from '@aloe/shared/service';
+import { bootService, EXIT_CONFIG } from '@aloe/shared/service';
 import { createApp } from './app.js';
 import { createAuditStore } from './audit/audit-store.js';
 import { openSqlClient } from './audit/sql-client.js';
@@ -12,6 +14,7 @@ import { recordAccess } from './flows/record-access.js';
 import { recordFeedback } from './flows/record-feedback.js';
 import { reviewContext } from './flows/review-context.js';
 import { createInferenceCaller } from './inference/inference-client.js';
+import { loadHarmClassifier } from './rails/classifier/harm-classifier.js';
 
 const { config, logger, shutdown } = bootService({
   service: 'guardrails',
@@ -20,6 +23,14 @@ const { config, logger, shutdown } = bootService({
 });
 bridgeGrpcLogs(logger);
 const now = () => new Date();
+
+// Fail closed: without its learned harm rail the service does not start.
+const harm = await loadHarmClassifier(config.harmModelDir).catch((error: unknown) => {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`guardrails: cannot start.\n${error.message}\n`);
+  return process.exit(EXIT_CONFIG);
+});
+shutdown.onShutdown('harm rail model', () => harm.close());
 
 const registry = createMetricsRegistry('guardrails');
 const metricsServer = await startMetricsServer(registry, { port: config.metrics.port });
@@ -54,6 +65,7 @@ if (config.compliance.tokens.length === 0)
   logger.warn('GUARDRAILS_COMPLIANCE_TOKENS is not set: the compliance API refuses every caller');
 const app = createApp({
   audit,
+  harm,
   complianceTokens: config.compliance.tokens,
   otherTokens: config.compliance.staffTokens,
   logger,
@@ -82,6 +94,7 @@ const contexts = await runConsumer({
       await reviewContext(context, {
         infer: (request, options) => inference.generate(request, options),
         audit,
+        harm,
         publish: (set) =>
           producer.send(Topics.suggestions, [
             { key: set.patient.pseudonym, value: set, correlationId: set.contextId },

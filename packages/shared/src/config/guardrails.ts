@@ -38,6 +38,8 @@ export const GuardrailsConfig = z
     GUARDRAILS_MAX_CONTEXT_TOKENS: envInt({ min: 512, max: 128_000 }).default(12_000),
     /** Sampling temperature × 100 (30 = 0.3): low, for repeatable suggestions. */
     GUARDRAILS_TEMPERATURE_PERCENT: envInt({ min: 0, max: 200 }).default(30),
+    /** The learned harm rail's sentence encoder (model.onnx + tokenizer.json; infra/models/fetch-harm-model.sh). */
+    GUARDRAILS_HARM_MODEL_DIR: envString().default('.data/models/all-minilm-l6-v2-q'),
     /** Bearer tokens of the compliance role, comma-separated (the audit API answers only them). */
     GUARDRAILS_COMPLIANCE_TOKENS: envList().optional(),
     /** Bearer tokens of other staff: recognised, and refused by the audit API with 403. */
@@ -65,6 +67,7 @@ export const GuardrailsConfig = z
       temperature: env.GUARDRAILS_TEMPERATURE_PERCENT / 100,
       inferenceMaxAttempts: env.GUARDRAILS_INFERENCE_MAX_ATTEMPTS,
     },
+    harmModelDir: env.GUARDRAILS_HARM_MODEL_DIR,
     compliance: {
       tokens: env.GUARDRAILS_COMPLIANCE_TOKENS ?? [],
       staffTokens: env.GUARDRAILS_STAFF_TOKENS ?? [],

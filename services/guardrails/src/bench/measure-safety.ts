@@ -1,4 +1,5 @@
 import type { ContextItem, PatientContext } from '@aloe/shared/schemas';
+import type { HarmClassifier } from '../rails/classifier/harm-classifier.js';
 import { isTrainingExample } from '../rails/classifier/split.js';
 import { runInputRails } from '../rails/input/run-input-rails.js';
 import { checkHarmfulContent } from '../rails/output/check-content.js';
@@ -24,18 +25,36 @@ const NOTE_CONTEXT = (text: string): PatientContext => ({
   tasks: ['summary'],
 });
 
-/**
- * What the rails do with each prompt of a set: `text` prompts go through the content rail as if a
- * suggestion said them; `note` prompts are embedded in a clinical note and go through the input rails.
- */
-export function measureSet(set: PromptSet): SafetyRow {
-  const byRule: Record<string, number> = {};
-  let flagged = 0;
-  // The classifier learned from the training halves of some sets: those are measured on the other half.
-  const prompts = TRAINING_SETS.has(set.name)
+/** The prompts a set is measured on: the held-out half of a set the classifier trained on, else all. */
+export function measuredPrompts(set: PromptSet): string[] {
+  return TRAINING_SETS.has(set.name)
     ? set.prompts.filter((prompt) => !isTrainingExample(prompt))
     : set.prompts;
-  for (const prompt of prompts) {
+}
+
+/** The content rules' and the learned rail's findings for each text, as a suggestion's text. */
+export async function contentRuleIds(texts: readonly string[], harm: HarmClassifier): Promise<string[][]> {
+  const ruleIds: string[][] = [];
+  for (let start = 0; start < texts.length; start += 32) {
+    const batch = texts.slice(start, start + 32);
+    const model = await harm.assess(batch);
+    for (const [i, text] of batch.entries())
+      ruleIds.push([...checkHarmfulContent(text), ...model[i]!].map((finding) => finding.ruleId));
+  }
+  return ruleIds;
+}
+
+/**
+ * What the rails do with each prompt of a set: `text` prompts go through the content rails (patterns
+ * and the learned rail) as if a suggestion said them; `note` prompts are embedded in a clinical note and
+ * go through the input rails.
+ */
+export async function measureSet(set: PromptSet, harm: HarmClassifier): Promise<SafetyRow> {
+  const byRule: Record<string, number> = {};
+  let flagged = 0;
+  const prompts = measuredPrompts(set);
+  const textRules = set.channel === 'text' ? await contentRuleIds(prompts, harm) : [];
+  for (const [index, prompt] of prompts.entries()) {
     const rules =
       set.channel === 'note'
         ? runInputRails(
@@ -47,7 +66,7 @@ export function measureSet(set: PromptSet): SafetyRow {
           )
             .findings.filter((finding) => finding.ruleId === 'input.prompt-injection')
             .map((finding) => finding.ruleId)
-        : checkHarmfulContent(prompt).map((finding) => finding.ruleId);
+        : textRules[index]!;
     if (rules.length > 0) flagged++;
     for (const rule of new Set(rules)) byRule[rule] = (byRule[rule] ?? 0) + 1;
   }

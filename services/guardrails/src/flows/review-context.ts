@@ -8,9 +8,10 @@ import type { AuditStore } from '../audit/audit-store.js';
 import { canonicalJson } from '../audit/hash-chain.js';
 import { buildMessages } from '../prompt/build-messages.js';
 import { buildOutputSchema } from '../prompt/build-output-schema.js';
+import type { HarmClassifier } from '../rails/classifier/harm-classifier.js';
 import { runInputRails } from '../rails/input/run-input-rails.js';
 import type { CandidateSuggestion } from '../rails/output/candidate.js';
-import { checkDisclaimer, runOutputRails } from '../rails/output/run-output-rails.js';
+import { checkDisclaimer, runOutputRailsWithModel } from '../rails/output/run-output-rails.js';
 
 export const DISCLAIMER =
   'AI-generated suggestion (Aloe). Decision support only: a clinician must review it against the record before acting.';
@@ -21,6 +22,8 @@ export interface ReviewDeps {
     options: { signal?: AbortSignal | undefined },
   ) => Promise<GenerateResponse__Output>;
   audit: AuditStore;
+  /** The learned harm rail (sentence encoder + heads), loaded once at start-up. */
+  harm: HarmClassifier;
   publish: (set: SuggestionSet) => Promise<void>;
   logger: Logger;
   now: () => Date;
@@ -118,7 +121,7 @@ export async function reviewContext(
     citations: [...new Set(suggestion.citations)],
     ...(suggestion.severity ? { severity: suggestion.severity } : {}),
   }));
-  const suggestions = runOutputRails(safeContext, candidates);
+  const suggestions = await runOutputRailsWithModel(safeContext, candidates, deps.harm);
   const disclaimerFindings = checkDisclaimer(DISCLAIMER);
   const outputRailsMs = performance.now() - railsStartedAt;
 

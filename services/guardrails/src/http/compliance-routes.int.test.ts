@@ -9,15 +9,18 @@ import { createLogger } from '@aloe/shared/logging';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Express } from 'express';
 import request from 'supertest';
+import { testHarmModelDir } from '../../test/harm-model.js';
 import { createApp } from '../app.js';
 import { type AuditStore, createAuditStore } from '../audit/audit-store.js';
 import { openSqlClient, type SqlClient } from '../audit/sql-client.js';
+import { type HarmClassifier, loadHarmClassifier } from '../rails/classifier/harm-classifier.js';
 
 const COMPLIANCE = 'compliance-officer-token';
 const CLINICIAN = 'clinician-token';
 let db: SqlClient;
 let audit: AuditStore;
 let app: Express;
+let harm: HarmClassifier;
 let dir: string;
 const pseudonym = 'pseudonym-compliance-01';
 
@@ -57,8 +60,10 @@ beforeAll(async () => {
     ruleIds: [],
     payload: { n: 4 },
   });
+  harm = await loadHarmClassifier(testHarmModelDir());
   app = createApp({
     audit,
+    harm,
     complianceTokens: [COMPLIANCE],
     otherTokens: [CLINICIAN],
     logger: createLogger({ service: 'compliance-test', level: 'silent' }),
@@ -66,6 +71,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  await harm.close();
   await db.close();
   await rm(dir, { recursive: true, force: true });
 });

@@ -1,7 +1,8 @@
 import type { PatientContext, RuleFinding, Suggestion } from '@aloe/shared/schemas';
+import type { HarmClassifier } from './classifier/harm-classifier.js';
 import { runInputRails } from './input/run-input-rails.js';
 import type { CandidateSuggestion } from './output/candidate.js';
-import { runOutputRails } from './output/run-output-rails.js';
+import { runOutputRailsWithModel } from './output/run-output-rails.js';
 
 export interface Evaluation {
   inputFindings: RuleFinding[];
@@ -10,9 +11,13 @@ export interface Evaluation {
 }
 
 /** The rails alone, for integration engineers, the CLI and the benchmarks: input rails, then output rails. */
-export function evaluateSet(context: PatientContext, candidates: readonly CandidateSuggestion[]): Evaluation {
+export async function evaluateSet(
+  context: PatientContext,
+  candidates: readonly CandidateSuggestion[],
+  harm: HarmClassifier,
+): Promise<Evaluation> {
   const startedAt = performance.now();
   const { context: safe, findings } = runInputRails(context);
-  const suggestions = runOutputRails(safe, candidates);
+  const suggestions = await runOutputRailsWithModel(safe, candidates, harm);
   return { inputFindings: findings, suggestions, timingMs: performance.now() - startedAt };
 }

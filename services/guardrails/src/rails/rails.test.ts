@@ -30,7 +30,7 @@ const suggestion = (text: string, citations: string[], title = 'A suggestion'): 
   citations,
 });
 const ruleIds = (ctx: PatientContext, candidate: CandidateSuggestion) =>
-  runOutputRails(ctx, [candidate]).map((s) => [s.verdict, s.reasons.map((r) => r.ruleId)]);
+  runOutputRails(ctx, [candidate], []).map((s) => [s.verdict, s.reasons.map((r) => r.ruleId)]);
 
 describe('input rails', () => {
   it('strips chat-template control tokens of Llama 3, ChatML and Llama 2', () => {
@@ -104,9 +104,11 @@ describe('output rails', () => {
       med('w', 'Warfarin Sodium 5 MG Oral Tablet'),
       med('i', 'Ibuprofen 400 MG Oral Tablet'),
     ]);
-    const [annotated] = runOutputRails(ctx, [
-      suggestion('Review ibuprofen while on warfarin.', ['MedicationRequest/i']),
-    ]);
+    const [annotated] = runOutputRails(
+      ctx,
+      [suggestion('Review ibuprofen while on warfarin.', ['MedicationRequest/i'])],
+      [],
+    );
     expect(annotated?.verdict).toBe('warn');
     expect(annotated?.reasons[0]).toMatchObject({
       ruleId: 'output.interaction',
@@ -128,7 +130,7 @@ describe('output rails', () => {
     expect(dailyMme(patch)).toBe(180); // the CDC's worked example
     const ctx = context([oxycodone, med('b', 'Alprazolam 1 MG Oral Tablet')]);
     expect(totalMme(ctx)).toBe(60);
-    const [annotated] = runOutputRails(ctx, [suggestion('Taper oxycodone.', ['MedicationRequest/o'])]);
+    const [annotated] = runOutputRails(ctx, [suggestion('Taper oxycodone.', ['MedicationRequest/o'])], []);
     expect(annotated?.reasons.map((r) => r.ruleId).sort()).toEqual([
       'output.interaction',
       'output.opioid-mme',
@@ -155,7 +157,7 @@ describe('output rails', () => {
     ['dangerous synthesis', 'To synthesize fentanyl at home, start with…', 'output.dangerous-substances'],
     ['record falsification', 'Backdate the note and alter the medical record.', 'output.out-of-scope'],
   ])('blocks %s', (_what, text, ruleId) => {
-    const [annotated] = runOutputRails(context([]), [suggestion(text, ['Patient/p1'])]);
+    const [annotated] = runOutputRails(context([]), [suggestion(text, ['Patient/p1'])], []);
     expect(annotated?.verdict).toBe('block');
     expect(annotated?.reasons.map((r) => r.ruleId)).toContain(ruleId);
   });
@@ -167,7 +169,7 @@ describe('output rails', () => {
     'Recheck potassium within a week after starting spironolactone.',
   ])('allows ordinary clinical advice: %s', (text) => {
     expect(
-      runOutputRails(context([]), [suggestion(text, ['Patient/p1'])])[0]?.reasons.filter(
+      runOutputRails(context([]), [suggestion(text, ['Patient/p1'])], [])[0]?.reasons.filter(
         (r) => r.severity === 'critical',
       ),
     ).toEqual([]);
@@ -177,6 +179,14 @@ describe('output rails', () => {
     const text =
       'Consider checking INR within 3 days; the overdose risk with the current warfarin dose appears low. Discuss with the patient.';
     expect(ruleIds(context([]), suggestion(text, ['Patient/p1']))).toEqual([['allow', []]]);
+  });
+
+  it('lets a refusal that names the harm through, but not one that turns to complying', () => {
+    const refusal =
+      "I'm sorry, but I cannot help you mislead patients or falsify their records; that breaches medical ethics.";
+    expect(ruleIds(context([]), suggestion(refusal, ['Patient/p1']))).toEqual([['allow', []]]);
+    const turned = `${refusal} However, here is how to alter the medical record without anyone knowing.`;
+    expect(ruleIds(context([]), suggestion(turned, ['Patient/p1']))[0]?.[0]).toBe('block');
   });
 
   it('requires the disclaimer on every set', () => {

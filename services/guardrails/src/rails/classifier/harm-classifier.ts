@@ -1,24 +1,83 @@
 import type { RuleFinding } from '@aloe/shared/schemas';
 import { HARM_CLASSIFIER } from '../data/harm-classifier-weights.js';
-import { deserializeModel, probability } from './logistic-model.js';
+import { deserializeModel, type LogisticModel, probability } from './logistic-model.js';
+import { deserializeMlp, type MlpModel, mlpProbability, type SerializedMlp } from './mlp.js';
+import { loadSentenceEncoder, type SentenceEncoder } from './sentence-encoder.js';
 
-const model = deserializeModel(HARM_CLASSIFIER);
+export const HARM_MODEL_RULE_ID = 'output.harmful-request-model';
+
+export interface HarmScore {
+  /** The mean of the two parts below: what the threshold applies to. */
+  probability: number;
+  /** From the sentence embedding (meaning: "kill a person" vs "kill a process"). */
+  meaning: number;
+  /** From hashed words and word pairs (wording typical of requests for harm). */
+  wording: number;
+}
 
 /**
- * The learned rail: a logistic regression over hashed words and word pairs that rates how much a text
- * reads like a harmful request (trained on the training halves of public red-team and benign sets and
- * on synthetic clinical advice; README gives its held-out rates). It catches paraphrases the pattern
- * rules miss; the pattern rules explain themselves better.
+ * The learned harm rail: two small models trained on the training halves of public red-team and benign
+ * sets plus the project's synthetic advice and contrast sentences (README gives the held-out rates);
+ * a text is flagged when the mean of their probabilities reaches the threshold (chosen on a validation
+ * split of the training halves). It catches paraphrases the pattern rules miss; the pattern rules
+ * explain themselves better.
  */
-export function checkHarmClassifier(text: string): RuleFinding[] {
-  const p = probability(model, text);
-  return p >= model.threshold
+export interface HarmClassifier {
+  readonly threshold: number;
+  score(texts: readonly string[]): Promise<HarmScore[]>;
+  /** One list of findings per text (empty below the threshold). */
+  assess(texts: readonly string[]): Promise<RuleFinding[][]>;
+  close(): Promise<void>;
+}
+
+export interface HarmClassifierWeights {
+  threshold: number;
+  wording: { weights: string; bias: number; threshold: number };
+  meaning: SerializedMlp;
+}
+
+export function findingFor(score: HarmScore, threshold: number): RuleFinding[] {
+  return score.probability >= threshold
     ? [
         {
-          ruleId: 'output.harmful-request-model',
+          ruleId: HARM_MODEL_RULE_ID,
           severity: 'critical',
-          message: `A learned classifier rates this as a harmful request (p = ${p.toFixed(2)} ≥ ${model.threshold})`,
+          message: `A learned classifier rates this as a harmful request (p = ${score.probability.toFixed(2)} ≥ ${threshold}; meaning ${score.meaning.toFixed(2)}, wording ${score.wording.toFixed(2)})`,
         },
       ]
     : [];
+}
+
+export function createHarmClassifier(
+  encoder: SentenceEncoder,
+  weights: HarmClassifierWeights = HARM_CLASSIFIER,
+): HarmClassifier {
+  const wording: LogisticModel = deserializeModel(weights.wording);
+  const meaning: MlpModel = deserializeMlp(weights.meaning);
+  if (meaning.inputs !== encoder.dimensions)
+    throw new Error(
+      `harm classifier weights expect ${meaning.inputs}-dimensional embeddings; the encoder gives ${encoder.dimensions}`,
+    );
+  const score = async (texts: readonly string[]): Promise<HarmScore[]> => {
+    const embeddings = await encoder.embed(texts);
+    return texts.map((text, i) => {
+      const fromMeaning = mlpProbability(meaning, embeddings[i]!);
+      const fromWording = probability(wording, text);
+      return { probability: (fromMeaning + fromWording) / 2, meaning: fromMeaning, wording: fromWording };
+    });
+  };
+  return {
+    threshold: weights.threshold,
+    score,
+    assess: async (texts) => (await score(texts)).map((result) => findingFor(result, weights.threshold)),
+    close: () => encoder.close(),
+  };
+}
+
+/** Loads the sentence encoder from `modelDir` (ConfigError naming the fix when it is missing). */
+export async function loadHarmClassifier(
+  modelDir: string,
+  options: { threads?: number } = {},
+): Promise<HarmClassifier> {
+  return createHarmClassifier(await loadSentenceEncoder(modelDir, options));
 }

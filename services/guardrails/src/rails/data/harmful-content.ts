@@ -72,6 +72,15 @@ export const FIGURATIVE_CONTEXT =
   /\b(python|process(es)?|program|script|thread|server|time|lights?|weeds?|mosquito(es)?|vermin|pests?|insects?|bugs? in|rats?|mice|heart|show|test|exam|interview|presentation|minecraft|call of duty|gta|grand theft auto|battlefield|fortnite|chess|video ?game|(?:in|for) (?:a|my) (?:game|book|novel|story|film|movie|screenplay|play)|crime novel|fiction(?:al)?|character|zombie)\b/i;
 
 /**
+ * A line that opens by declining ("I'm sorry, but I cannot …"); MedSafetyBench's safe responses are all
+ * of this shape. It counts only when the text never turns to complying (COMPLIANCE_TURN).
+ */
+export const REFUSAL =
+  /(?:^|\n)\s*(?:I['’]m sorry|I am sorry|I apologi[sz]e|I (?:cannot|can['’]t|won['’]t|will not|must decline|am unable to|am not able to)|As an AI\b)/i;
+export const COMPLIANCE_TURN =
+  /\b(?:however,? here(?:'s| is| are)|here(?:'s| is| are) (?:how|the steps|a (?:guide|method|recipe))|step 1\b|first,? (?:you|get|take|mix|buy))/i;
+
+/**
  * Requests for harm, as text a suggestion must never contain and EHR text must never smuggle in
  * (measured on HarmBench, Do-Not-Answer, MedSafetyBench and in-the-wild jailbreaks; see README).
  */

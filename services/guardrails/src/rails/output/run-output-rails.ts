@@ -1,7 +1,8 @@
 import type { PatientContext, RuleFinding, Suggestion } from '@aloe/shared/schemas';
+import type { HarmClassifier } from '../classifier/harm-classifier.js';
 import { RuleId } from '../rule-ids.js';
 import type { CandidateSuggestion } from './candidate.js';
-import { checkCitations, checkSuggestionContent } from './check-content.js';
+import { checkCitations, checkSuggestionContent, textOf } from './check-content.js';
 import { checkAllergyConflict, checkInteractions, checkOpioidMme, totalMme } from './check-medications.js';
 
 /** critical → block, warning → warn, info (or nothing) → allow. */
@@ -15,23 +16,35 @@ export function verdictOf(findings: readonly RuleFinding[]): Suggestion['verdict
  * The output rails (ARCHITECTURE §6) on each candidate suggestion: citations exist; no allergy
  * conflict (incl. class cross-reactivity) → block; known interactions → warn; opioid MME/day over the
  * CDC thresholds → warn; harmful or out-of-scope content, impersonation, definitive diagnosis → block.
- * Every verdict carries its rule ids and messages. Pure and cheap (no I/O, a few regexes per text).
+ * Every verdict carries its rule ids and messages. Pure and cheap (no I/O, a few regexes per text);
+ * `modelFindings[i]` are the learned harm rail's findings for candidate i (see runOutputRailsWithModel).
  */
 export function runOutputRails(
   context: PatientContext,
   candidates: readonly CandidateSuggestion[],
+  modelFindings: ReadonlyArray<readonly RuleFinding[]>,
 ): Suggestion[] {
   const mme = totalMme(context);
-  return candidates.map((candidate) => {
+  return candidates.map((candidate, i) => {
     const reasons = [
       ...checkCitations(candidate, context),
       ...checkAllergyConflict(candidate, context),
       ...checkInteractions(candidate, context),
       ...checkOpioidMme(candidate, context, mme),
       ...checkSuggestionContent(candidate),
+      ...(modelFindings[i] ?? []),
     ];
     return { ...candidate, verdict: verdictOf(reasons), reasons };
   });
+}
+
+/** The output rails with the learned harm rail scoring every candidate's text in one batch. */
+export async function runOutputRailsWithModel(
+  context: PatientContext,
+  candidates: readonly CandidateSuggestion[],
+  harm: HarmClassifier,
+): Promise<Suggestion[]> {
+  return runOutputRails(context, candidates, await harm.assess(candidates.map(textOf)));
 }
 
 /** The disclaimer every set carries; a set without it is refused before it is published. */
