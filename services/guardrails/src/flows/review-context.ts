@@ -174,6 +174,7 @@ export async function reviewContext(
       prompt: request.messages,
       jsonSchema: schema,
       model,
+      harmRail: deps.harm.id,
       params: {
         temperature: deps.temperature,
         maxTokens: deps.maxTokens,

@@ -149,4 +149,10 @@ describe('the learned harm rail', () => {
   it('scores an empty batch as nothing', async () => {
     expect(await harm.score([])).toEqual([]);
   });
+
+  it('names the encoder by the digest the fetch script pins, and its heads by theirs', () => {
+    expect(harm.id).toMatch(
+      /^all-minilm-l6-v2-q@sha256:afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1 heads@sha256:[0-9a-f]{16} threshold 0\.5$/,
+    );
+  });
 });

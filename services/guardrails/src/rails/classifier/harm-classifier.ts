@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RuleFinding } from '@aloe/shared/schemas';
 import { HARM_CLASSIFIER } from '../data/harm-classifier-weights.js';
 import { deserializeModel, type LogisticModel, probability } from './logistic-model.js';
@@ -24,6 +25,8 @@ export interface HarmScore {
  */
 export interface HarmClassifier {
   readonly threshold: number;
+  /** The encoder and the heads' weights, by digest: recorded with every audited decision. */
+  readonly id: string;
   score(texts: readonly string[]): Promise<HarmScore[]>;
   /** One list of findings per text (empty below the threshold). */
   assess(texts: readonly string[]): Promise<RuleFinding[][]>;
@@ -66,8 +69,10 @@ export function createHarmClassifier(
       return { probability: (fromMeaning + fromWording) / 2, meaning: fromMeaning, wording: fromWording };
     });
   };
+  const heads = createHash('sha256').update(JSON.stringify(weights)).digest('hex');
   return {
     threshold: weights.threshold,
+    id: `${encoder.id} heads@sha256:${heads.slice(0, 16)} threshold ${weights.threshold}`,
     score,
     assess: async (texts) => (await score(texts)).map((result) => findingFor(result, weights.threshold)),
     close: () => encoder.close(),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError } from '@aloe/shared/errors';
@@ -11,6 +12,8 @@ import * as ort from 'onnxruntime-node';
  */
 export interface SentenceEncoder {
   readonly dimensions: number;
+  /** `all-minilm-l6-v2-q@sha256:<model.onnx digest>`: which encoder produced a score, for the audit log. */
+  readonly id: string;
   embed(texts: readonly string[]): Promise<Float32Array[]>;
   close(): Promise<void>;
 }
@@ -25,9 +28,12 @@ export async function loadSentenceEncoder(
 ): Promise<SentenceEncoder> {
   let tokenizerJson: object;
   let session: ort.InferenceSession;
+  let digest: string;
   try {
     tokenizerJson = JSON.parse(await readFile(join(modelDir, 'tokenizer.json'), 'utf8')) as object;
-    session = await ort.InferenceSession.create(join(modelDir, 'model.onnx'), {
+    const onnx = await readFile(join(modelDir, 'model.onnx'));
+    digest = createHash('sha256').update(onnx).digest('hex');
+    session = await ort.InferenceSession.create(onnx, {
       intraOpNumThreads: options.threads ?? 1,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
@@ -63,6 +69,7 @@ export async function loadSentenceEncoder(
   };
   return {
     dimensions: 384,
+    id: `all-minilm-l6-v2-q@sha256:${digest}`,
     // One text per run: the int8 model quantises activations per tensor, so a text's embedding would
     // otherwise shift with whatever else shares its batch; a verdict must not depend on its neighbours.
     async embed(texts) {
