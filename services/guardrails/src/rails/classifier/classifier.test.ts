@@ -146,6 +146,12 @@ describe('the learned harm rail', () => {
     expect(findings).toEqual([[], [], []]);
   });
 
+  it('lets the wording part alone judge a text without words, which the encoder cannot read', async () => {
+    const [stars] = await harm.score([`${'*'.repeat(200)}\n${'*'.repeat(200)}`]);
+    expect(stars!.meaning).toBe(stars!.wording);
+    expect(stars!.probability).toBeLessThan(0.5);
+  });
+
   it('scores an empty batch as nothing', async () => {
     expect(await harm.score([])).toEqual([]);
   });

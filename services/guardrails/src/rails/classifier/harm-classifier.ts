@@ -6,6 +6,7 @@ import { deserializeMlp, type MlpModel, mlpProbability, type SerializedMlp } fro
 import { loadSentenceEncoder, type SentenceEncoder } from './sentence-encoder.js';
 
 export const HARM_MODEL_RULE_ID = 'output.harmful-request-model';
+const MIN_WORDS = 3;
 
 export interface HarmScore {
   /** The mean of the two parts below: what the threshold applies to. */
@@ -64,8 +65,13 @@ export function createHarmClassifier(
   const score = async (texts: readonly string[]): Promise<HarmScore[]> => {
     const embeddings = await encoder.embed(texts);
     return texts.map((text, i) => {
-      const fromMeaning = mlpProbability(meaning, embeddings[i]!);
       const fromWording = probability(wording, text);
+      // A text of fewer than three words gives the encoder nothing to read (it rated a line of
+      // asterisks 0.99), so the wording part decides alone.
+      const fromMeaning =
+        (text.match(/[a-z]{2,}/gi)?.length ?? 0) >= MIN_WORDS
+          ? mlpProbability(meaning, embeddings[i]!)
+          : fromWording;
       return { probability: (fromMeaning + fromWording) / 2, meaning: fromMeaning, wording: fromWording };
     });
   };
