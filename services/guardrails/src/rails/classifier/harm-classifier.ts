@@ -20,8 +20,8 @@ export interface HarmScore {
 /**
  * The learned harm rail: two small models trained on the training halves of public red-team and benign
  * sets plus the project's synthetic advice and contrast sentences (README gives the held-out rates);
- * a text is flagged when the mean of their probabilities reaches the threshold (chosen on a validation
- * split of the training halves). It catches paraphrases the pattern rules miss; the pattern rules
+ * a text is flagged when the mean of their probabilities reaches the threshold (chosen by
+ * cross-validation inside the training halves). It catches paraphrases the pattern rules miss; the pattern rules
  * explain themselves better.
  */
 export interface HarmClassifier {

@@ -38,7 +38,7 @@ export function runOutputRails(
   });
 }
 
-/** The output rails with the learned harm rail scoring every candidate's text in one batch. */
+/** The output rails, with the learned harm rail scoring each candidate's text (one call per set). */
 export async function runOutputRailsWithModel(
   context: PatientContext,
   candidates: readonly CandidateSuggestion[],
