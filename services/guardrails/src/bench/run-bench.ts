@@ -11,6 +11,7 @@ import pg from 'pg';
 import { createAuditStore } from '../audit/audit-store.js';
 import { openSqlClient, type SqlClient } from '../audit/sql-client.js';
 import { loadHarmClassifier } from '../rails/classifier/harm-classifier.js';
+import { defaultHarmModelDir } from '../rails/classifier/sentence-encoder.js';
 import { DRUG_CLASSES } from '../rails/data/drug-classes.js';
 import { evaluateSet } from '../rails/evaluate-set.js';
 import type { CandidateSuggestion } from '../rails/output/candidate.js';
@@ -68,9 +69,7 @@ const candidates: CandidateSuggestion[] = Array.from({ length: 5 }, (_, i) => ({
   text: `Consider reviewing ${drugs[i]} together with ${drugs[i + 10]} and ibuprofen; check renal function and INR. ${'Monitoring advised. '.repeat(10)}`,
   citations: [`MedicationRequest/m${i}`, `MedicationRequest/m${i + 10}`, `Observation/o${i}`],
 }));
-const harm = await loadHarmClassifier(
-  process.env.GUARDRAILS_HARM_MODEL_DIR ?? resolve(serviceDir, '../../.data/models/all-minilm-l6-v2-q'),
-);
+const harm = await loadHarmClassifier(defaultHarmModelDir());
 for (let i = 0; i < 100; i++) await evaluateSet(context, candidates, harm); // warm-up
 const railMs: number[] = [];
 for (let i = 0; i < 1_000; i++) railMs.push((await evaluateSet(context, candidates, harm)).timingMs);

@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadHarmClassifier } from '../rails/classifier/harm-classifier.js';
+import { defaultHarmModelDir } from '../rails/classifier/sentence-encoder.js';
 import { contentRuleIds, measuredPrompts, measureSet } from './measure-safety.js';
 import { loadPromptSets } from './safety-sets.js';
 
@@ -14,10 +15,7 @@ if (sets.length === 0) {
   console.log(`../shared/data is absent (${dataDir}): nothing to measure`);
   process.exit(0);
 }
-const harm = await loadHarmClassifier(
-  process.env.GUARDRAILS_HARM_MODEL_DIR ?? resolve(here, '../../../../.data/models/all-minilm-l6-v2-q'),
-  { threads: 2 },
-);
+const harm = await loadHarmClassifier(defaultHarmModelDir(), { threads: 2 });
 const rows = [];
 for (const set of sets) rows.push(await measureSet(set, harm));
 console.table(

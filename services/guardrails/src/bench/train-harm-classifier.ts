@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { createHarmClassifier, type HarmClassifierWeights } from '../rails/classifier/harm-classifier.js';
 import { serializeModel, trainLogisticModel } from '../rails/classifier/logistic-model.js';
 import { serializeMlp, trainMlp } from '../rails/classifier/mlp.js';
-import { loadSentenceEncoder } from '../rails/classifier/sentence-encoder.js';
+import { defaultHarmModelDir, loadSentenceEncoder } from '../rails/classifier/sentence-encoder.js';
 import { isTrainingExample } from '../rails/classifier/split.js';
 import { syntheticAdvice } from '../rails/classifier/synthetic-advice.js';
 import { syntheticContrasts } from '../rails/classifier/synthetic-contrasts.js';
@@ -22,8 +22,6 @@ import { loadPromptSets, TRAINING_SETS } from './safety-sets.js';
 // set is ≤ 2% flagged, XSTest's safe prompts 40.5%.
 const THRESHOLD = 0.5;
 const serviceDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-const modelDir =
-  process.env.GUARDRAILS_HARM_MODEL_DIR ?? resolve(serviceDir, '../../.data/models/all-minilm-l6-v2-q');
 const validate = process.argv.includes('--validate');
 /** The cross-validation fold (0–3) of a text, by a second hash. */
 const foldOf = (text: string) => createHash('sha256').update(`fold:${text}`).digest()[0]! % 4;
@@ -50,7 +48,7 @@ const examples = [
   ...contrasts.benign.map((text) => ({ text, harmful: false, weight: 3 })),
 ];
 
-const encoder = await loadSentenceEncoder(modelDir, { threads: 2 });
+const encoder = await loadSentenceEncoder(defaultHarmModelDir(), { threads: 2 });
 const embeddings = new Map<string, Float32Array>();
 const texts = [...new Set(examples.map((example) => example.text))].sort((a, b) => a.length - b.length);
 for (let i = 0; i < texts.length; i += 32) {

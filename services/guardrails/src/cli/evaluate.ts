@@ -2,12 +2,11 @@
 // (or stdin, with "-") holds {"context": PatientContext, "suggestions": [candidate suggestions]}. The learned
 // harm rail's encoder is read from GUARDRAILS_HARM_MODEL_DIR (default: the one fetch-harm-model.sh fetches).
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { summarizeIssues } from '@aloe/shared/kafka';
 import { PatientContext, Suggestion } from '@aloe/shared/schemas';
 import { z } from 'zod';
 import { loadHarmClassifier } from '../rails/classifier/harm-classifier.js';
+import { defaultHarmModelDir } from '../rails/classifier/sentence-encoder.js';
 import { evaluateSet } from '../rails/evaluate-set.js';
 
 const source = process.argv[2];
@@ -31,10 +30,7 @@ if (!parsed.success) {
   console.error(`evaluate: not an evaluation request: ${summarizeIssues(parsed.error.issues)}`);
   process.exit(2);
 }
-const modelDir =
-  process.env.GUARDRAILS_HARM_MODEL_DIR ??
-  resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../.data/models/all-minilm-l6-v2-q');
-const harm = await loadHarmClassifier(modelDir).catch((error: Error) => {
+const harm = await loadHarmClassifier(defaultHarmModelDir()).catch((error: Error) => {
   console.error(`evaluate: ${error.message}`);
   process.exit(78);
 });

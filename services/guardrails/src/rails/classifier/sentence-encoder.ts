@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@aloe/shared/errors';
 import { Tokenizer } from '@huggingface/tokenizers';
 import * as ort from 'onnxruntime-node';
@@ -16,6 +17,18 @@ export interface SentenceEncoder {
   readonly id: string;
   embed(texts: readonly string[]): Promise<Float32Array[]>;
   close(): Promise<void>;
+}
+
+/**
+ * Where the tools (CLI, benchmarks, training, tests) find the encoder: GUARDRAILS_HARM_MODEL_DIR, else
+ * the folder infra/models/fetch-harm-model.sh fills (this module sits five folders below the repo root,
+ * in src/ and in dist/ alike). The service itself takes it from its validated config.
+ */
+export function defaultHarmModelDir(): string {
+  return (
+    process.env.GUARDRAILS_HARM_MODEL_DIR ??
+    fileURLToPath(new URL('../../../../../.data/models/all-minilm-l6-v2-q', import.meta.url))
+  );
 }
 
 /** The model's own limit (max_seq_length 256); the pattern rules still read the whole text. */
