@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { createSandboxEhr, FHIR_BASE_PATH, loadBundle, SEED_PATIENTS } from '@aloe/sandbox-ehr';
-import { testKafkaBrokers, waitFor } from '@aloe/shared/testing';
+import { testKafkaBrokers, uniqueName, waitFor } from '@aloe/shared/testing';
 import { afterAll, describe, expect, it } from '@jest/globals';
 
 const children: ChildProcess[] = [];
@@ -38,6 +38,8 @@ describe('fhir-adapter start-up', () => {
       env: {
         PATH: process.env.PATH,
         KAFKA_BROKERS: testKafkaBrokers().join(','),
+        // Its own topics: the broker may hold a developer's demo history on the real ones.
+        KAFKA_TOPIC_PREFIX: `${uniqueName('process-test')}.`,
         FHIR_ADAPTER_HTTP_PORT: '0',
         FHIR_ADAPTER_METRICS_PORT: '0',
         FHIR_ADAPTER_FHIR_BASE_URL: fhirBase,

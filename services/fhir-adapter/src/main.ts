@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { FhirAdapterConfig } from '@aloe/shared/config';
-import { openKafka, runConsumer, Topics } from '@aloe/shared/kafka';
+import { openKafka, runConsumer, topicsWithPrefix } from '@aloe/shared/kafka';
 import { createConsumerMetrics, createMetricsRegistry, startMetricsServer } from '@aloe/shared/metrics';
 import type { AuditEvent } from '@aloe/shared/schemas';
 import { bootService } from '@aloe/shared/service';
@@ -21,6 +21,7 @@ const { config, logger, shutdown } = bootService({
   schema: FhirAdapterConfig,
   env: process.env,
 });
+const topics = topicsWithPrefix(config.kafka.topicPrefix);
 const now = () => new Date();
 
 const registry = createMetricsRegistry('fhir-adapter');
@@ -29,7 +30,7 @@ shutdown.onShutdown('metrics server', () => metricsServer.close());
 
 const { kafka, producer } = await openKafka({
   settings: config.kafka,
-  topics: [Topics.patientContext, Topics.suggestions, Topics.feedback, Topics.audit],
+  topics: [topics.patientContext, topics.suggestions, topics.feedback, topics.audit],
   logger,
   shutdown,
 });
@@ -50,7 +51,7 @@ const client = createAuthorizedClient(config.fhir.baseUrl, auth);
 
 const cards = new CardStore();
 const audit = (event: AuditEvent) =>
-  producer.send(Topics.audit, [{ key: event.patientPseudonym ?? 'none', value: event }]);
+  producer.send(topics.audit, [{ key: event.patientPseudonym ?? 'none', value: event }]);
 const requestAnalysis = async (request: Parameters<typeof publishContext>[1]) => {
   const context = await publishContext(
     {
@@ -67,7 +68,7 @@ const requestAnalysis = async (request: Parameters<typeof publishContext>[1]) =>
         },
       },
       publish: (value) =>
-        producer.send(Topics.patientContext, [
+        producer.send(topics.patientContext, [
           { key: value.patient.pseudonym, value, correlationId: value.contextId },
         ]),
       audit,
@@ -104,7 +105,7 @@ const app = createApp({
   requestAnalysis,
   publishFeedback: (feedback) =>
     producer.send(
-      Topics.feedback,
+      topics.feedback,
       feedback.map((value) => ({ key: value.patientPseudonym, value })),
     ),
   apiToken: config.apiToken,
@@ -122,7 +123,7 @@ shutdown.onShutdown('HTTP server', () => new Promise<void>((resolve) => server.c
 
 const consumer = await runConsumer({
   kafka,
-  contract: Topics.suggestions,
+  contract: topics.suggestions,
   groupId: config.groupId,
   producer,
   logger,

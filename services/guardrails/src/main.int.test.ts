@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { testKafkaBrokers, waitFor } from '@aloe/shared/testing';
+import { testKafkaBrokers, uniqueName, waitFor } from '@aloe/shared/testing';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { testHarmModelDir } from '../test/harm-model.js';
 
@@ -38,6 +38,8 @@ describe('guardrails start-up', () => {
       env: {
         PATH: process.env.PATH,
         KAFKA_BROKERS: testKafkaBrokers().join(','),
+        // Its own topics: the broker may hold a developer's demo history on the real ones.
+        KAFKA_TOPIC_PREFIX: `${uniqueName('process-test')}.`,
         GUARDRAILS_HTTP_PORT: '0',
         GUARDRAILS_METRICS_PORT: '0',
         GUARDRAILS_AUDIT_DATABASE_URL: 'pglite:memory',

@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { GuardrailsConfig } from '@aloe/shared/config';
 import { ConfigError } from '@aloe/shared/errors';
-import { openKafka, runConsumer, Topics } from '@aloe/shared/kafka';
+import { openKafka, runConsumer, topicsWithPrefix } from '@aloe/shared/kafka';
 import { bridgeGrpcLogs } from '@aloe/shared/logging';
 import { createConsumerMetrics, createMetricsRegistry, startMetricsServer } from '@aloe/shared/metrics';
 import { bootService, EXIT_CONFIG } from '@aloe/shared/service';
@@ -21,6 +21,7 @@ const { config, logger, shutdown } = bootService({
   schema: GuardrailsConfig,
   env: process.env,
 });
+const topics = topicsWithPrefix(config.kafka.topicPrefix);
 bridgeGrpcLogs(logger);
 const now = () => new Date();
 
@@ -56,7 +57,7 @@ shutdown.onShutdown('inference client', () => inference.close());
 
 const { kafka, producer } = await openKafka({
   settings: config.kafka,
-  topics: [Topics.patientContext, Topics.suggestions, Topics.feedback, Topics.audit],
+  topics: [topics.patientContext, topics.suggestions, topics.feedback, topics.audit],
   logger,
   shutdown,
 });
@@ -82,7 +83,7 @@ const record = createConsumerMetrics(registry).record;
 // it the process exits and the uncommitted context is redelivered).
 const contexts = await runConsumer({
   kafka,
-  contract: Topics.patientContext,
+  contract: topics.patientContext,
   groupId: config.groupId,
   producer,
   logger,
@@ -96,7 +97,7 @@ const contexts = await runConsumer({
         audit,
         harm,
         publish: (set) =>
-          producer.send(Topics.suggestions, [
+          producer.send(topics.suggestions, [
             { key: set.patient.pseudonym, value: set, correlationId: set.contextId },
           ]),
         logger,
@@ -111,7 +112,7 @@ const contexts = await runConsumer({
 shutdown.onShutdown('patient-context consumer', () => contexts.stop());
 const feedback = await runConsumer({
   kafka,
-  contract: Topics.feedback,
+  contract: topics.feedback,
   groupId: `${config.groupId}-feedback`,
   producer,
   logger,
@@ -121,7 +122,7 @@ const feedback = await runConsumer({
 shutdown.onShutdown('feedback consumer', () => feedback.stop());
 const access = await runConsumer({
   kafka,
-  contract: Topics.audit,
+  contract: topics.audit,
   groupId: `${config.groupId}-access`,
   producer,
   logger,

@@ -45,6 +45,10 @@ export const kafkaEnv = {
   KAFKA_SASL_PASSWORD: envString().optional(),
   KAFKA_TOPIC_PARTITIONS: envInt({ min: 1, max: 1_000 }).default(3),
   KAFKA_TOPIC_REPLICATION: envInt({ min: 1, max: 10 }).default(1),
+  /** Put before every topic name (`staging.` → `staging.aloe.patient-context.v1`); empty by default. */
+  KAFKA_TOPIC_PREFIX: envString()
+    .regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits, dots, underscores and hyphens')
+    .default(''),
 };
 
 type KafkaEnv = z.output<z.ZodObject<typeof kafkaEnv>>;
@@ -64,6 +68,7 @@ export function kafkaSettingsFrom(env: KafkaEnv, defaultClientId: string) {
           }
         : undefined,
     topics: { numPartitions: env.KAFKA_TOPIC_PARTITIONS, replicationFactor: env.KAFKA_TOPIC_REPLICATION },
+    topicPrefix: env.KAFKA_TOPIC_PREFIX,
   };
 }
 

@@ -41,6 +41,16 @@ describe('loadConfig', () => {
     expect(config.inference.deadlineMs).toBe(120_000);
   });
 
+  it('namespaces topics with KAFKA_TOPIC_PREFIX and refuses characters Kafka does not allow', () => {
+    expect(loadConfig(GuardrailsConfig, {}).kafka.topicPrefix).toBe('');
+    expect(loadConfig(GuardrailsConfig, { KAFKA_TOPIC_PREFIX: 'staging.' }).kafka.topicPrefix).toBe(
+      'staging.',
+    );
+    expect(
+      problemsOf(() => loadConfig(GuardrailsConfig, { KAFKA_TOPIC_PREFIX: 'my topics/' })).join('\n'),
+    ).toMatch(/^KAFKA_TOPIC_PREFIX: may hold only letters, digits, dots, underscores and hyphens/m);
+  });
+
   it('reports every bad variable at once, by name', () => {
     const problems = problemsOf(() =>
       loadConfig(InferenceConfig, {

@@ -37,3 +37,21 @@ export const Topics = {
   feedback: defineTopic('aloe.feedback.v1', Feedback, '1.0'),
   audit: defineTopic('aloe.audit.v1', AuditEvent, '1.0'),
 } as const;
+export type Topics = typeof Topics;
+
+/**
+ * The same topics under a namespace prefix (`KAFKA_TOPIC_PREFIX`, e.g. `staging.`), for clusters that
+ * several environments share and for tests that run the real services beside a developer's data.
+ * The empty prefix gives `Topics` itself.
+ */
+export function topicsWithPrefix(prefix: string): Topics {
+  if (!prefix) return Topics;
+  const prefixed = <S extends z.ZodType>(topic: TopicContract<S>) =>
+    defineTopic(`${prefix}${topic.name}`, topic.schema, topic.schemaVersion);
+  return {
+    patientContext: prefixed(Topics.patientContext),
+    suggestions: prefixed(Topics.suggestions),
+    feedback: prefixed(Topics.feedback),
+    audit: prefixed(Topics.audit),
+  };
+}
