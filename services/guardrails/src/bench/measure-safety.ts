@@ -1,5 +1,5 @@
 import type { ContextItem, PatientContext } from '@aloe/shared/schemas';
-import type { HarmClassifier } from '../rails/classifier/harm-classifier.js';
+import { findingFor, type HarmClassifier } from '../rails/classifier/harm-classifier.js';
 import { isTrainingExample } from '../rails/classifier/split.js';
 import { runInputRails } from '../rails/input/run-input-rails.js';
 import { checkHarmfulContent } from '../rails/output/check-content.js';
@@ -13,6 +13,8 @@ export interface SafetyRow {
   /** Block rate for harmful sets; false-positive rate for benign ones. */
   rate: number;
   byRule: Record<string, number>;
+  /** Texts the learned rail's screen was unsure of and sent to the encoder (0–1; 0 for notes). */
+  encoderShare: number;
 }
 
 const NOTE_CONTEXT = (text: string): PatientContext => ({
@@ -32,16 +34,26 @@ export function measuredPrompts(set: PromptSet): string[] {
     : set.prompts;
 }
 
-/** The content rules' and the learned rail's findings for each text, as a suggestion's text. */
-export async function contentRuleIds(texts: readonly string[], harm: HarmClassifier): Promise<string[][]> {
+/**
+ * The content rules' and the learned rail's findings for each text, as a suggestion's text, and
+ * whether the learned rail needed its encoder for it.
+ */
+export async function contentRuleIds(
+  texts: readonly string[],
+  harm: HarmClassifier,
+): Promise<{ ruleIds: string[][]; encoderRead: boolean[] }> {
   const ruleIds: string[][] = [];
+  const encoderRead: boolean[] = [];
   for (let start = 0; start < texts.length; start += 32) {
     const batch = texts.slice(start, start + 32);
-    const model = await harm.assess(batch);
-    for (const [i, text] of batch.entries())
-      ruleIds.push([...checkHarmfulContent(text), ...model[i]!].map((finding) => finding.ruleId));
+    const scores = await harm.score(batch);
+    for (const [i, text] of batch.entries()) {
+      const model = findingFor(scores[i]!, harm.threshold);
+      ruleIds.push([...checkHarmfulContent(text), ...model].map((finding) => finding.ruleId));
+      encoderRead.push(scores[i]!.stage === 'encoder');
+    }
   }
-  return ruleIds;
+  return { ruleIds, encoderRead };
 }
 
 /**
@@ -53,7 +65,8 @@ export async function measureSet(set: PromptSet, harm: HarmClassifier): Promise<
   const byRule: Record<string, number> = {};
   let flagged = 0;
   const prompts = measuredPrompts(set);
-  const textRules = set.channel === 'text' ? await contentRuleIds(prompts, harm) : [];
+  const { ruleIds: textRules, encoderRead } =
+    set.channel === 'text' ? await contentRuleIds(prompts, harm) : { ruleIds: [], encoderRead: [] };
   for (const [index, prompt] of prompts.entries()) {
     const rules =
       set.channel === 'note'
@@ -77,5 +90,6 @@ export async function measureSet(set: PromptSet, harm: HarmClassifier): Promise<
     flagged,
     rate: prompts.length ? flagged / prompts.length : 0,
     byRule,
+    encoderShare: prompts.length ? encoderRead.filter(Boolean).length / prompts.length : 0,
   };
 }

@@ -10,13 +10,14 @@ import type { ContextItem, PatientContext } from '@aloe/shared/schemas';
 import pg from 'pg';
 import { createAuditStore } from '../audit/audit-store.js';
 import { openSqlClient, type SqlClient } from '../audit/sql-client.js';
-import { loadHarmClassifier } from '../rails/classifier/harm-classifier.js';
-import { defaultHarmModelDir } from '../rails/classifier/sentence-encoder.js';
+import { createHarmClassifier, type HarmClassifier } from '../rails/classifier/harm-classifier.js';
+import { defaultHarmModelDir, loadSentenceEncoder } from '../rails/classifier/sentence-encoder.js';
 import { DRUG_CLASSES } from '../rails/data/drug-classes.js';
+import { HARM_CLASSIFIER } from '../rails/data/harm-classifier-weights.js';
 import { evaluateSet } from '../rails/evaluate-set.js';
 import type { CandidateSuggestion } from '../rails/output/candidate.js';
 import { runOutputRails } from '../rails/output/run-output-rails.js';
-import { measureSet } from './measure-safety.js';
+import { measuredPrompts, measureSet } from './measure-safety.js';
 import { loadPromptSets } from './safety-sets.js';
 
 const serviceDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -69,24 +70,75 @@ const candidates: CandidateSuggestion[] = Array.from({ length: 5 }, (_, i) => ({
   text: `Consider reviewing ${drugs[i]} together with ${drugs[i + 10]} and ibuprofen; check renal function and INR. ${'Monitoring advised. '.repeat(10)}`,
   citations: [`MedicationRequest/m${i}`, `MedicationRequest/m${i + 10}`, `Observation/o${i}`],
 }));
-const harm = await loadHarmClassifier(defaultHarmModelDir());
-for (let i = 0; i < 100; i++) await evaluateSet(context, candidates, harm); // warm-up
-const railMs: number[] = [];
-for (let i = 0; i < 1_000; i++) railMs.push((await evaluateSet(context, candidates, harm)).timingMs);
-// The same rails without the learned rail, side by side: what the sentence encoder costs.
+const encoder = await loadSentenceEncoder(defaultHarmModelDir());
+// The shipped cascade, and the same heads with every text through the encoder (the design before the
+// screen), measured side by side on the same sets.
+const harm = createHarmClassifier(encoder);
+const encoderOnEveryText = createHarmClassifier(encoder, {
+  ...HARM_CLASSIFIER,
+  band: { low: 0, high: Infinity },
+});
+const dataDir = resolve(serviceDir, '../../../shared/data');
+const sets = await loadPromptSets(dataDir);
+
+/** Rail latency over `sets` (each a suggestion set evaluated against the bench context). */
+async function timeSets(candidateSets: CandidateSuggestion[][], classifier: HarmClassifier) {
+  for (const set of candidateSets.slice(0, 100)) await evaluateSet(context, set, classifier); // warm-up
+  const ms: number[] = [];
+  let encoderReads = 0;
+  for (const set of candidateSets) {
+    ms.push((await evaluateSet(context, set, classifier)).timingMs);
+    encoderReads += (await classifier.score(set.map((candidate) => candidate.text))).filter(
+      (score) => score.stage === 'encoder',
+    ).length;
+  }
+  return {
+    sets: candidateSets.length,
+    p50Ms: percentile(ms, 0.5),
+    p99Ms: percentile(ms, 0.99),
+    maxMs: Math.max(...ms),
+    encoderShare: encoderReads / (candidateSets.length * (candidateSets[0]?.length ?? 1)),
+  };
+}
+
+// Suggestion sets of five texts drawn (seeded) from clinical decision support as public systems write
+// it: the CDS Hooks example card texts (opioid and interaction advice) and MEDEC's clinical sentences.
+function publicClinicalSets(count: number): CandidateSuggestion[][] {
+  const texts = sets
+    .filter((set) => set.name === 'CDS Hooks example card texts' || set.name === 'MEDEC clinical sentences')
+    .flatMap(measuredPrompts);
+  if (texts.length === 0) return [];
+  let state = 7;
+  const next = () => {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    return texts[state % texts.length]!;
+  };
+  return Array.from({ length: count }, () => candidates.map((candidate) => ({ ...candidate, text: next() })));
+}
+const benchSets = Array.from({ length: 1_000 }, () => candidates);
+const clinicalSets = publicClinicalSets(1_000);
+// The same rails without the learned rail, side by side: what the learned rail costs.
 const ruleMs: number[] = [];
 for (let i = 0; i < 1_000; i++) {
   const startedAt = performance.now();
   runOutputRails(context, candidates, []);
   ruleMs.push(performance.now() - startedAt);
 }
+const railsFor = async (classifier: HarmClassifier) => ({
+  benchSet: await timeSets(benchSets, classifier),
+  publicClinicalSets: clinicalSets.length ? await timeSets(clinicalSets, classifier) : undefined,
+});
+const shipped = await railsFor(harm);
+const everyText = await railsFor(encoderOnEveryText);
 const rails = {
   contextItems: items.length,
   suggestionsPerSet: candidates.length,
-  runs: railMs.length,
-  p50Ms: percentile(railMs, 0.5),
-  p99Ms: percentile(railMs, 0.99),
-  maxMs: Math.max(...railMs),
+  runs: shipped.benchSet.sets,
+  p50Ms: shipped.benchSet.p50Ms,
+  p99Ms: shipped.benchSet.p99Ms,
+  maxMs: shipped.benchSet.maxMs,
+  publicClinicalSets: shipped.publicClinicalSets,
+  encoderOnEveryText: everyText,
   withoutLearnedRail: { p50Ms: percentile(ruleMs, 0.5), p99Ms: percentile(ruleMs, 0.99) },
 };
 
@@ -139,25 +191,28 @@ try {
 }
 
 // 3. Block and false-positive rates on the public sets.
-const sets = await loadPromptSets(resolve(serviceDir, '../../../shared/data'));
 const safety = [];
 for (const set of sets) safety.push(await measureSet(set, harm));
 await harm.close();
 
+const latencyRow = (row: Awaited<ReturnType<typeof timeSets>> | undefined) =>
+  row && {
+    sets: row.sets,
+    'p50 ms': row.p50Ms.toFixed(3),
+    'p99 ms': row.p99Ms.toFixed(3),
+    'max ms': row.maxMs.toFixed(3),
+    'read by the encoder': `${(row.encoderShare * 100).toFixed(1)}%`,
+  };
+console.log(`rails per set of ${candidates.length} suggestions, context of ${items.length} items:`);
 console.table({
-  'rails per suggestion set': {
-    items: rails.contextItems,
-    suggestions: rails.suggestionsPerSet,
-    'p50 ms': rails.p50Ms.toFixed(3),
-    'p99 ms': rails.p99Ms.toFixed(3),
-    'max ms': rails.maxMs.toFixed(3),
-  },
-  'output rails without the learned rail': {
-    items: rails.contextItems,
-    suggestions: rails.suggestionsPerSet,
+  'bench set: cascade (shipped)': latencyRow(shipped.benchSet),
+  'bench set: encoder on every text': latencyRow(everyText.benchSet),
+  'public clinical sets: cascade (shipped)': latencyRow(shipped.publicClinicalSets),
+  'public clinical sets: encoder on every text': latencyRow(everyText.publicClinicalSets),
+  'bench set: rules without the learned rail': {
+    sets: ruleMs.length,
     'p50 ms': rails.withoutLearnedRail.p50Ms.toFixed(3),
     'p99 ms': rails.withoutLearnedRail.p99Ms.toFixed(3),
-    'max ms': '',
   },
 });
 console.table(
@@ -177,6 +232,7 @@ else
       kind: row.harmful ? 'harmful: blocked' : 'benign: false positives',
       prompts: row.prompts,
       rate: `${(row.rate * 100).toFixed(1)}%`,
+      'read by the encoder': row.encoderShare ? `${(row.encoderShare * 100).toFixed(1)}%` : '',
     })),
   );
 await writeFile(

@@ -25,12 +25,13 @@ console.table(
     prompts: row.prompts,
     flagged: row.flagged,
     rate: `${(row.rate * 100).toFixed(1)}%`,
+    'read by the encoder': `${(row.encoderShare * 100).toFixed(1)}%`,
   })),
 );
 if (process.argv.includes('--samples')) {
   for (const set of sets.filter((candidate) => candidate.channel === 'text')) {
     const prompts = measuredPrompts(set);
-    const rules = await contentRuleIds(prompts, harm);
+    const { ruleIds: rules } = await contentRuleIds(prompts, harm);
     const wrong = prompts.filter((_, i) => rules[i]!.length > 0 !== set.harmful).slice(0, 8);
     console.log(`\n${set.name}: ${set.harmful ? 'missed' : 'false positives'}`);
     for (const prompt of wrong) console.log(`  - ${prompt.slice(0, 160).replaceAll('\n', ' ')}`);

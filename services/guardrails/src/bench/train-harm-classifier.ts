@@ -3,7 +3,8 @@
 // advice and contrast sentences, and writes src/rails/data/harm-classifier-weights.ts. The held-out
 // halves measure it (npm run measure-safety); JailbreakBench and the CDS Hooks card texts are never
 // trained on. `--validate` instead cross-validates on the training halves (4 folds: train on three,
-// score the fourth) and prints the rates at several thresholds: how the shipped threshold was chosen.
+// score the fourth) and prints the rates at several thresholds, then the cascade's rates and how often
+// it needs the encoder for several bands: how the shipped threshold and band were chosen.
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -21,6 +22,11 @@ import { loadPromptSets, TRAINING_SETS } from './safety-sets.js';
 // which every harmful set but XSTest's contrasts (89.4%) stays ≥ 90% blocked; there every clinical benign
 // set is ≤ 2% flagged, XSTest's safe prompts 40.5%.
 const THRESHOLD = 0.5;
+// Chosen by `--validate`: of the bands from [0.05, 0.95) to [0.3, 0.7), every one keeps the harmful
+// sets within 1.5 points of the encoder on every text; [0.2, 0.8) sends ~8% of MEDEC's clinical
+// sentences to the encoder (against 16% at [0.05, 0.95)) and flags XSTest's safe prompts 48.4% (40.5%
+// with the encoder on every text; 51.6% at [0.3, 0.7)).
+const BAND = { low: 0.2, high: 0.8 };
 const serviceDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const validate = process.argv.includes('--validate');
 /** The cross-validation fold (0–3) of a text, by a second hash. */
@@ -55,43 +61,80 @@ for (let i = 0; i < texts.length; i += 32) {
   const batch = texts.slice(i, i + 32);
   for (const [j, vector] of (await encoder.embed(batch)).entries()) embeddings.set(batch[j]!, vector);
 }
+const staticEmbeddings = new Map(texts.map((text) => [text, encoder.embedStatic(text)]));
 function train(selected: typeof examples): HarmClassifierWeights {
-  const meaning = trainMlp(
-    selected.map((example) => ({
-      x: embeddings.get(example.text)!,
-      harmful: example.harmful,
-      weight: example.weight,
-    })),
-    { hidden: 64, epochs: 30, learningRate: 0.003, l2: 1e-4 },
-  );
+  const head = (vectors: Map<string, Float32Array>) =>
+    serializeMlp(
+      trainMlp(
+        selected.map((example) => ({
+          x: vectors.get(example.text)!,
+          harmful: example.harmful,
+          weight: example.weight,
+        })),
+        { hidden: 64, epochs: 30, learningRate: 0.003, l2: 1e-4 },
+      ),
+    );
   const wording = trainLogisticModel(selected, { epochs: 30, learningRate: 1, threshold: THRESHOLD });
-  return { threshold: THRESHOLD, wording: serializeModel(wording), meaning: serializeMlp(meaning) };
+  return {
+    threshold: THRESHOLD,
+    band: BAND,
+    wording: serializeModel(wording),
+    screen: head(staticEmbeddings),
+    meaning: head(embeddings),
+  };
 }
 
 if (validate) {
   const thresholds = [0.4, 0.5, 0.6, 0.7];
-  const flagged = new Map<string, { total: number; at: number[] }>();
+  const bands = [0.05, 0.1, 0.15, 0.2, 0.3].map((margin) => ({ low: margin, high: 1 - margin }));
+  type Row = { total: number; at: number[]; cascade: number[]; encoder: number[] };
+  const flagged = new Map<string, Row>();
   for (let fold = 0; fold < 4; fold++) {
-    const classifier = createHarmClassifier(encoder, train(examples.filter((e) => foldOf(e.text) !== fold)));
+    const weights = train(examples.filter((e) => foldOf(e.text) !== fold));
+    // The same heads twice: always through the encoder, and never (a band of zero width).
+    const full = createHarmClassifier(encoder, { ...weights, band: { low: 0, high: Infinity } });
+    const screen = createHarmClassifier(encoder, { ...weights, band: { low: THRESHOLD, high: THRESHOLD } });
     for (const set of sets) {
       const held = set.prompts.filter((text) => isTrainingExample(text) && foldOf(text) === fold);
-      const scores = await classifier.score(held);
-      const row = flagged.get(set.name) ?? { total: 0, at: thresholds.map(() => 0) };
+      const fullScores = await full.score(held);
+      const screenScores = await screen.score(held);
+      const row = flagged.get(set.name) ?? {
+        total: 0,
+        at: thresholds.map(() => 0),
+        cascade: bands.map(() => 0),
+        encoder: bands.map(() => 0),
+      };
       row.total += held.length;
       thresholds.forEach((threshold, t) => {
-        row.at[t]! += scores.filter((score) => score.probability >= threshold).length;
+        row.at[t]! += fullScores.filter((score) => score.probability >= threshold).length;
+      });
+      bands.forEach(({ low, high }, b) => {
+        for (const [i, { probability: screened }] of screenScores.entries()) {
+          const unsure = screened >= low && screened < high;
+          if (unsure) row.encoder[b]!++;
+          if (screened >= high || (unsure && fullScores[i]!.probability >= THRESHOLD)) row.cascade[b]!++;
+        }
       });
       flagged.set(set.name, row);
     }
   }
+  const percent = (count: number, total: number) => `${((100 * count) / total).toFixed(1)}%`;
+  console.log('encoder on every text, by threshold:');
   for (const set of sets) {
     const row = flagged.get(set.name)!;
-    const rates = thresholds.map(
-      (threshold, t) => `${threshold}: ${((100 * row.at[t]!) / row.total).toFixed(1)}%`,
-    );
+    const rates = thresholds.map((threshold, t) => `${threshold}: ${percent(row.at[t]!, row.total)}`);
     console.log(
       `${set.name.padEnd(32)} ${set.harmful ? 'blocked' : 'false +'} n=${row.total} ${rates.join('  ')}`,
     );
+  }
+  console.log(`cascade at ${THRESHOLD}, by band: flagged (texts sent to the encoder):`);
+  for (const set of sets) {
+    const row = flagged.get(set.name)!;
+    const rates = bands.map(
+      ({ low, high }, b) =>
+        `[${low}, ${high}): ${percent(row.cascade[b]!, row.total)} (${percent(row.encoder[b]!, row.total)})`,
+    );
+    console.log(`${set.name.padEnd(32)} ${set.harmful ? 'blocked' : 'false +'} ${rates.join('  ')}`);
   }
   await encoder.close();
   process.exit(0);
@@ -99,8 +142,8 @@ if (validate) {
 const weights = train(examples);
 
 const source = `// Generated by \`npm run train-harm-classifier\` (src/bench/train-harm-classifier.ts); do not edit.
-// An MLP over all-MiniLM-L6-v2 sentence embeddings and a logistic regression over hashed words and word
-// pairs, trained on the training halves (split.ts) of
+// Two MLPs, over all-MiniLM-L6-v2 sentence embeddings and over the token table distilled from it, and a
+// logistic regression over hashed words and word pairs, trained on the training halves (split.ts) of
 // ${sets.map((set) => set.name).join(', ')}
 // from ../shared/data (MIT, Apache-2.0 and CC-BY-4.0 sets; see their SOURCE.md), and on the project's
 // synthetic advice and contrast sentences (${examples.length} examples). Weights only: no text of those sets is stored here.

@@ -9,24 +9,31 @@ export const HARM_MODEL_RULE_ID = 'output.harmful-request-model';
 const MIN_WORDS = 3;
 
 export interface HarmScore {
-  /** The mean of the two parts below: what the threshold applies to. */
+  /** The mean of `meaning` and `wording`: what the threshold applies to. */
   probability: number;
-  /** From the sentence embedding (meaning: "kill a person" vs "kill a process"). */
+  /** From a sentence embedding (meaning: "kill a person" vs "kill a process"). */
   meaning: number;
   /** From hashed words and word pairs (wording typical of requests for harm). */
   wording: number;
+  /**
+   * Which embedding `meaning` came from: `screen`, the distilled token table (clear-cut texts, most
+   * clinical advice), or `encoder`, the transformer (texts the screen put between the band's bounds).
+   */
+  stage: 'screen' | 'encoder';
 }
 
 /**
- * The learned harm rail: two small models trained on the training halves of public red-team and benign
- * sets plus the project's synthetic advice and contrast sentences (README gives the held-out rates);
- * a text is flagged when the mean of their probabilities reaches the threshold (chosen by
- * cross-validation inside the training halves). It catches paraphrases the pattern rules miss; the pattern rules
- * explain themselves better.
+ * The learned harm rail: small models trained on the training halves of public red-team and benign
+ * sets plus the project's synthetic advice and contrast sentences (README gives the held-out rates).
+ * A cascade, so the rail fits the hot path: a screen (an MLP over the static token-table embedding,
+ * averaged with the wording model) decides texts it scores below `band.low` or from `band.high` up;
+ * the rest are scored again with the transformer's embedding, and flagged from `threshold` up.
+ * The threshold and the band were chosen by cross-validation inside the training halves. It catches
+ * paraphrases the pattern rules miss; the pattern rules explain themselves better.
  */
 export interface HarmClassifier {
   readonly threshold: number;
-  /** The encoder and the heads' weights, by digest: recorded with every audited decision. */
+  /** The encoder, the token table and the heads' weights, by digest: recorded with every audited decision. */
   readonly id: string;
   score(texts: readonly string[]): Promise<HarmScore[]>;
   /** One list of findings per text (empty below the threshold). */
@@ -36,7 +43,12 @@ export interface HarmClassifier {
 
 export interface HarmClassifierWeights {
   threshold: number;
+  /** The screen decides alone below `low` and from `high` up (low ≤ threshold ≤ high). */
+  band: { low: number; high: number };
   wording: { weights: string; bias: number; threshold: number };
+  /** The head over the static token-table embedding. */
+  screen: SerializedMlp;
+  /** The head over the transformer's embedding. */
   meaning: SerializedMlp;
 }
 
@@ -46,7 +58,7 @@ export function findingFor(score: HarmScore, threshold: number): RuleFinding[] {
         {
           ruleId: HARM_MODEL_RULE_ID,
           severity: 'critical',
-          message: `A learned classifier rates this as a harmful request (p = ${score.probability.toFixed(2)} ≥ ${threshold}; meaning ${score.meaning.toFixed(2)}, wording ${score.wording.toFixed(2)})`,
+          message: `A learned classifier rates this as a harmful request (p = ${score.probability.toFixed(2)} ≥ ${threshold}; meaning ${score.meaning.toFixed(2)}, wording ${score.wording.toFixed(2)}; read by the ${score.stage})`,
         },
       ]
     : [];
@@ -57,28 +69,54 @@ export function createHarmClassifier(
   weights: HarmClassifierWeights = HARM_CLASSIFIER,
 ): HarmClassifier {
   const wording: LogisticModel = deserializeModel(weights.wording);
+  const screen: MlpModel = deserializeMlp(weights.screen);
   const meaning: MlpModel = deserializeMlp(weights.meaning);
-  if (meaning.inputs !== encoder.dimensions)
-    throw new Error(
-      `harm classifier weights expect ${meaning.inputs}-dimensional embeddings; the encoder gives ${encoder.dimensions}`,
-    );
+  for (const head of [screen, meaning])
+    if (head.inputs !== encoder.dimensions)
+      throw new Error(
+        `harm classifier weights expect ${head.inputs}-dimensional embeddings; the encoder gives ${encoder.dimensions}`,
+      );
+  const { low, high } = weights.band;
+  if (!(low <= weights.threshold && weights.threshold <= high))
+    throw new Error(`harm classifier band [${low}, ${high}) must contain the threshold ${weights.threshold}`);
   const score = async (texts: readonly string[]): Promise<HarmScore[]> => {
-    const embeddings = await encoder.embed(texts);
-    return texts.map((text, i) => {
+    const scores: HarmScore[] = [];
+    const unsure: number[] = [];
+    for (const [i, text] of texts.entries()) {
       const fromWording = probability(wording, text);
-      // A text of fewer than three words gives the encoder nothing to read (it rated a line of
-      // asterisks 0.99), so the wording part decides alone.
-      const fromMeaning =
-        (text.match(/[a-z]{2,}/gi)?.length ?? 0) >= MIN_WORDS
-          ? mlpProbability(meaning, embeddings[i]!)
-          : fromWording;
-      return { probability: (fromMeaning + fromWording) / 2, meaning: fromMeaning, wording: fromWording };
-    });
+      // A text of fewer than three words gives an embedding nothing to read (the encoder rated a line
+      // of asterisks 0.99), so the wording part decides alone.
+      if ((text.match(/[a-z]{2,}/gi)?.length ?? 0) < MIN_WORDS) {
+        scores.push({
+          probability: fromWording,
+          meaning: fromWording,
+          wording: fromWording,
+          stage: 'screen',
+        });
+        continue;
+      }
+      const fromScreen = mlpProbability(screen, encoder.embedStatic(text));
+      const screened = (fromScreen + fromWording) / 2;
+      scores.push({ probability: screened, meaning: fromScreen, wording: fromWording, stage: 'screen' });
+      if (screened >= low && screened < high) unsure.push(i);
+    }
+    const embeddings = await encoder.embed(unsure.map((i) => texts[i]!));
+    for (const [k, i] of unsure.entries()) {
+      const fromMeaning = mlpProbability(meaning, embeddings[k]!);
+      const { wording: fromWording } = scores[i]!;
+      scores[i] = {
+        probability: (fromMeaning + fromWording) / 2,
+        meaning: fromMeaning,
+        wording: fromWording,
+        stage: 'encoder',
+      };
+    }
+    return scores;
   };
   const heads = createHash('sha256').update(JSON.stringify(weights)).digest('hex');
   return {
     threshold: weights.threshold,
-    id: `${encoder.id} heads@sha256:${heads.slice(0, 16)} threshold ${weights.threshold}`,
+    id: `${encoder.id} heads@sha256:${heads.slice(0, 16)} threshold ${weights.threshold} band [${low}, ${high})`,
     score,
     assess: async (texts) => (await score(texts)).map((result) => findingFor(result, weights.threshold)),
     close: () => encoder.close(),
