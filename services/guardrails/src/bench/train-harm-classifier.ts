@@ -4,7 +4,7 @@
 // halves measure it (npm run measure-safety); JailbreakBench and the CDS Hooks card texts are never
 // trained on. `--validate` instead cross-validates on the training halves (4 folds: train on three,
 // score the fourth) and prints the rates at several thresholds, then the cascade's rates and how often
-// it needs the encoder for several bands: how the shipped threshold and band were chosen.
+// it needs the encoder for several screen bounds: how the shipped threshold and bound were chosen.
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -22,11 +22,13 @@ import { loadPromptSets, TRAINING_SETS } from './safety-sets.js';
 // which every harmful set but XSTest's contrasts (89.4%) stays ≥ 90% blocked; there every clinical benign
 // set is ≤ 2% flagged, XSTest's safe prompts 40.5%.
 const THRESHOLD = 0.5;
-// Chosen by `--validate`: of the bands from [0.05, 0.95) to [0.3, 0.7), every one keeps the harmful
-// sets within 1.5 points of the encoder on every text; [0.2, 0.8) sends ~8% of MEDEC's clinical
-// sentences to the encoder (against 16% at [0.05, 0.95)) and flags XSTest's safe prompts 48.4% (40.5%
-// with the encoder on every text; 51.6% at [0.3, 0.7)).
-const BAND = { low: 0.2, high: 0.8 };
+// Chosen by `--validate`: the screen clears texts below 0.2 and the transformer reads the rest. That
+// sends ~8% of MEDEC's clinical sentences to the transformer (12% from 0.1), keeps every set within 1
+// point of the transformer reading every text (Do-Not-Answer 90.5% against 91.6%, XSTest's unsafe
+// contrasts 88.5% against 89.4%) and XSTest's safe prompts at 40.5%. A band that also lets the screen
+// flag alone ([0.2, 0.8)) read fewer harmful texts with the transformer but flagged 48.4% of XSTest's
+// safe prompts.
+const ENCODER_FROM = 0.2;
 const serviceDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const validate = process.argv.includes('--validate');
 /** The cross-validation fold (0–3) of a text, by a second hash. */
@@ -77,7 +79,7 @@ function train(selected: typeof examples): HarmClassifierWeights {
   const wording = trainLogisticModel(selected, { epochs: 30, learningRate: 1, threshold: THRESHOLD });
   return {
     threshold: THRESHOLD,
-    band: BAND,
+    encoderFrom: ENCODER_FROM,
     wording: serializeModel(wording),
     screen: head(staticEmbeddings),
     meaning: head(embeddings),
@@ -86,14 +88,14 @@ function train(selected: typeof examples): HarmClassifierWeights {
 
 if (validate) {
   const thresholds = [0.4, 0.5, 0.6, 0.7];
-  const bands = [0.05, 0.1, 0.15, 0.2, 0.3].map((margin) => ({ low: margin, high: 1 - margin }));
+  const bounds = [0.1, 0.2, 0.3];
   type Row = { total: number; at: number[]; cascade: number[]; encoder: number[] };
   const flagged = new Map<string, Row>();
   for (let fold = 0; fold < 4; fold++) {
     const weights = train(examples.filter((e) => foldOf(e.text) !== fold));
-    // The same heads twice: always through the encoder, and never (a band of zero width).
-    const full = createHarmClassifier(encoder, { ...weights, band: { low: 0, high: Infinity } });
-    const screen = createHarmClassifier(encoder, { ...weights, band: { low: THRESHOLD, high: THRESHOLD } });
+    // The same heads twice: every text through the transformer, and none.
+    const full = createHarmClassifier(encoder, { ...weights, encoderFrom: 0 });
+    const screen = createHarmClassifier(encoder, { ...weights, encoderFrom: Infinity });
     for (const set of sets) {
       const held = set.prompts.filter((text) => isTrainingExample(text) && foldOf(text) === fold);
       const fullScores = await full.score(held);
@@ -101,18 +103,18 @@ if (validate) {
       const row = flagged.get(set.name) ?? {
         total: 0,
         at: thresholds.map(() => 0),
-        cascade: bands.map(() => 0),
-        encoder: bands.map(() => 0),
+        cascade: bounds.map(() => 0),
+        encoder: bounds.map(() => 0),
       };
       row.total += held.length;
       thresholds.forEach((threshold, t) => {
         row.at[t]! += fullScores.filter((score) => score.probability >= threshold).length;
       });
-      bands.forEach(({ low, high }, b) => {
+      bounds.forEach((from, b) => {
         for (const [i, { probability: screened }] of screenScores.entries()) {
-          const unsure = screened >= low && screened < high;
-          if (unsure) row.encoder[b]!++;
-          if (screened >= high || (unsure && fullScores[i]!.probability >= THRESHOLD)) row.cascade[b]!++;
+          const read = screened >= from;
+          if (read) row.encoder[b]!++;
+          if ((read ? fullScores[i]!.probability : screened) >= THRESHOLD) row.cascade[b]!++;
         }
       });
       flagged.set(set.name, row);
@@ -127,12 +129,12 @@ if (validate) {
       `${set.name.padEnd(32)} ${set.harmful ? 'blocked' : 'false +'} n=${row.total} ${rates.join('  ')}`,
     );
   }
-  console.log(`cascade at ${THRESHOLD}, by band: flagged (texts sent to the encoder):`);
+  console.log(`cascade at ${THRESHOLD}, by where the transformer takes over: flagged (texts it read):`);
   for (const set of sets) {
     const row = flagged.get(set.name)!;
-    const rates = bands.map(
-      ({ low, high }, b) =>
-        `[${low}, ${high}): ${percent(row.cascade[b]!, row.total)} (${percent(row.encoder[b]!, row.total)})`,
+    const rates = bounds.map(
+      (from, b) =>
+        `from ${from}: ${percent(row.cascade[b]!, row.total)} (${percent(row.encoder[b]!, row.total)})`,
     );
     console.log(`${set.name.padEnd(32)} ${set.harmful ? 'blocked' : 'false +'} ${rates.join('  ')}`);
   }

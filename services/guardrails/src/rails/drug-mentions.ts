@@ -7,10 +7,23 @@ const DRUG_PATTERN = new RegExp(
 );
 const ALIAS_PATTERN = new RegExp(`\\b(${Object.keys(CLASS_ALIASES).join('|')})\\b`, 'gi');
 
+// Medication and allergy displays are short and come back in every suggestion of every set; the rails
+// read each one once per suggestion, so their drugs are remembered (a bounded map, emptied when full).
+const SHORT_TEXT = 200;
+const MAX_REMEMBERED = 5_000;
+const remembered = new Map<string, ReadonlySet<string>>();
+
 /** Ingredients of the drug table named in a text (case-insensitive, whole words). Pure. */
-export function findDrugs(text: string | undefined): Set<string> {
+export function findDrugs(text: string | undefined): ReadonlySet<string> {
+  const key = text ?? '';
+  const known = remembered.get(key);
+  if (known) return known;
   const found = new Set<string>();
-  for (const match of (text ?? '').matchAll(DRUG_PATTERN)) found.add(match[1]!.toLowerCase());
+  for (const match of key.matchAll(DRUG_PATTERN)) found.add(match[1]!.toLowerCase());
+  if (key.length <= SHORT_TEXT) {
+    if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+    remembered.set(key, found);
+  }
   return found;
 }
 

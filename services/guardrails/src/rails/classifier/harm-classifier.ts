@@ -16,8 +16,8 @@ export interface HarmScore {
   /** From hashed words and word pairs (wording typical of requests for harm). */
   wording: number;
   /**
-   * Which embedding `meaning` came from: `screen`, the distilled token table (clear-cut texts, most
-   * clinical advice), or `encoder`, the transformer (texts the screen put between the band's bounds).
+   * Which embedding `meaning` came from: `screen`, the distilled token table (texts it clears: most
+   * clinical advice), or `encoder`, the transformer (every text the screen does not clear).
    */
   stage: 'screen' | 'encoder';
 }
@@ -26,10 +26,11 @@ export interface HarmScore {
  * The learned harm rail: small models trained on the training halves of public red-team and benign
  * sets plus the project's synthetic advice and contrast sentences (README gives the held-out rates).
  * A cascade, so the rail fits the hot path: a screen (an MLP over the static token-table embedding,
- * averaged with the wording model) decides texts it scores below `band.low` or from `band.high` up;
- * the rest are scored again with the transformer's embedding, and flagged from `threshold` up.
- * The threshold and the band were chosen by cross-validation inside the training halves. It catches
- * paraphrases the pattern rules miss; the pattern rules explain themselves better.
+ * averaged with the wording model) clears the texts it scores below `encoderFrom`; every other text is
+ * scored again with the transformer's embedding and flagged from `threshold` up, so every flag comes
+ * from the transformer. The threshold and `encoderFrom` were chosen by cross-validation inside the
+ * training halves. It catches paraphrases the pattern rules miss; the pattern rules explain themselves
+ * better.
  */
 export interface HarmClassifier {
   readonly threshold: number;
@@ -43,8 +44,12 @@ export interface HarmClassifier {
 
 export interface HarmClassifierWeights {
   threshold: number;
-  /** The screen decides alone below `low` and from `high` up (low ≤ threshold ≤ high). */
-  band: { low: number; high: number };
+  /**
+   * Texts the screen scores below this are decided by the screen; from it up, by the transformer.
+   * At most `threshold` in the shipped weights (the screen only clears); 0 sends every text to the
+   * transformer and Infinity none (the cross-validation compares both).
+   */
+  encoderFrom: number;
   wording: { weights: string; bias: number; threshold: number };
   /** The head over the static token-table embedding. */
   screen: SerializedMlp;
@@ -76,9 +81,9 @@ export function createHarmClassifier(
       throw new Error(
         `harm classifier weights expect ${head.inputs}-dimensional embeddings; the encoder gives ${encoder.dimensions}`,
       );
-  const { low, high } = weights.band;
-  if (!(low <= weights.threshold && weights.threshold <= high))
-    throw new Error(`harm classifier band [${low}, ${high}) must contain the threshold ${weights.threshold}`);
+  const { encoderFrom } = weights;
+  if (Number.isNaN(encoderFrom) || encoderFrom < 0)
+    throw new Error(`harm classifier encoderFrom must be a number ≥ 0, not ${encoderFrom}`);
   const score = async (texts: readonly string[]): Promise<HarmScore[]> => {
     const scores: HarmScore[] = [];
     const unsure: number[] = [];
@@ -98,7 +103,7 @@ export function createHarmClassifier(
       const fromScreen = mlpProbability(screen, encoder.embedStatic(text));
       const screened = (fromScreen + fromWording) / 2;
       scores.push({ probability: screened, meaning: fromScreen, wording: fromWording, stage: 'screen' });
-      if (screened >= low && screened < high) unsure.push(i);
+      if (screened >= encoderFrom) unsure.push(i);
     }
     const embeddings = await encoder.embed(unsure.map((i) => texts[i]!));
     for (const [k, i] of unsure.entries()) {
@@ -116,7 +121,7 @@ export function createHarmClassifier(
   const heads = createHash('sha256').update(JSON.stringify(weights)).digest('hex');
   return {
     threshold: weights.threshold,
-    id: `${encoder.id} heads@sha256:${heads.slice(0, 16)} threshold ${weights.threshold} band [${low}, ${high})`,
+    id: `${encoder.id} heads@sha256:${heads.slice(0, 16)} threshold ${weights.threshold} encoder from ${encoderFrom}`,
     score,
     assess: async (texts) => (await score(texts)).map((result) => findingFor(result, weights.threshold)),
     close: () => encoder.close(),

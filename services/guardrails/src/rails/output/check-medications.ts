@@ -14,7 +14,7 @@ const activeMedications = (context: PatientContext) =>
 
 /** Drugs a suggestion brings into play: those it names, and those of the medication items it cites. */
 function suggestedDrugs(suggestion: CandidateSuggestion, context: PatientContext): Set<string> {
-  const drugs = findDrugs(textOf(suggestion));
+  const drugs = new Set(findDrugs(textOf(suggestion)));
   const cited = new Set(suggestion.citations);
   for (const item of context.items) {
     if (item.kind === 'medication' && cited.has(item.ref))
