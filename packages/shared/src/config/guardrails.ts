@@ -40,6 +40,8 @@ export const GuardrailsConfig = z
     GUARDRAILS_TEMPERATURE_PERCENT: envInt({ min: 0, max: 200 }).default(30),
     /** The learned harm rail's sentence encoder (model.onnx + tokenizer.json; infra/models/fetch-harm-model.sh). */
     GUARDRAILS_HARM_MODEL_DIR: envString().default('.data/models/all-minilm-l6-v2-q'),
+    /** onnxruntime threads for the harm rail's transformer reads (1 leaves the other cores to the pipeline). */
+    GUARDRAILS_HARM_MODEL_THREADS: envInt({ min: 1, max: 64 }).default(1),
     /** Bearer tokens of the compliance role, comma-separated (the audit API answers only them). */
     GUARDRAILS_COMPLIANCE_TOKENS: envList().optional(),
     /** Bearer tokens of other staff: recognised, and refused by the audit API with 403. */
@@ -68,6 +70,7 @@ export const GuardrailsConfig = z
       inferenceMaxAttempts: env.GUARDRAILS_INFERENCE_MAX_ATTEMPTS,
     },
     harmModelDir: env.GUARDRAILS_HARM_MODEL_DIR,
+    harmModelThreads: env.GUARDRAILS_HARM_MODEL_THREADS,
     compliance: {
       tokens: env.GUARDRAILS_COMPLIANCE_TOKENS ?? [],
       staffTokens: env.GUARDRAILS_STAFF_TOKENS ?? [],

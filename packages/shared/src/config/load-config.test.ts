@@ -51,6 +51,14 @@ describe('loadConfig', () => {
     ).toMatch(/^KAFKA_TOPIC_PREFIX: may hold only letters, digits, dots, underscores and hyphens/m);
   });
 
+  it('gives the harm rail one onnxruntime thread unless told otherwise, and refuses zero', () => {
+    expect(loadConfig(GuardrailsConfig, {}).harmModelThreads).toBe(1);
+    expect(loadConfig(GuardrailsConfig, { GUARDRAILS_HARM_MODEL_THREADS: '2' }).harmModelThreads).toBe(2);
+    expect(
+      problemsOf(() => loadConfig(GuardrailsConfig, { GUARDRAILS_HARM_MODEL_THREADS: '0' })).join('\n'),
+    ).toMatch(/^GUARDRAILS_HARM_MODEL_THREADS: .*\(got "0"\)$/m);
+  });
+
   it('reports every bad variable at once, by name', () => {
     const problems = problemsOf(() =>
       loadConfig(InferenceConfig, {
