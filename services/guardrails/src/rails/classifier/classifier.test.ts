@@ -125,7 +125,7 @@ describe('the sentence encoder (all-MiniLM-L6-v2 on onnxruntime)', () => {
         await symlink(join(testHarmModelDir(), file), join(dir, file));
       const first = await loadSentenceEncoder(dir);
       const saved = (await readdir(dir)).filter((file) => file.startsWith('token-table-'));
-      expect(saved).toEqual(['token-table-afdb6f1a0e45b715.f32']);
+      expect(saved).toEqual(['token-table-afdb6f1a0e45b715-b64.f32']);
       const second = await loadSentenceEncoder(dir);
       expect(second.id).toBe(first.id);
       // Distilled here or by an earlier start: the same table, so the same screen on every replica.

@@ -42,7 +42,7 @@ describe('the distilled token table', () => {
   it('distils once and reads the saved table afterwards, bit for bit', async () => {
     const first = await loadOrDistilTokenTable(dir, 'ab'.repeat(32), 130, 3, fakeRun);
     expect(calls).toHaveLength(3);
-    expect(await readdir(dir)).toEqual(['token-table-abababababababab.f32']);
+    expect(await readdir(dir)).toEqual(['token-table-abababababababab-b64.f32']);
     const second = await loadOrDistilTokenTable(dir, 'ab'.repeat(32), 130, 3, fakeRun);
     expect(calls).toHaveLength(3);
     expect(second.digest).toBe(first.digest);
@@ -53,8 +53,8 @@ describe('the distilled token table', () => {
     await loadOrDistilTokenTable(dir, 'ab'.repeat(32), 130, 3, fakeRun);
     await loadOrDistilTokenTable(dir, 'cd'.repeat(32), 130, 3, fakeRun);
     expect((await readdir(dir)).sort()).toEqual([
-      'token-table-abababababababab.f32',
-      'token-table-cdcdcdcdcdcdcdcd.f32',
+      'token-table-abababababababab-b64.f32',
+      'token-table-cdcdcdcdcdcdcdcd-b64.f32',
     ]);
     const table = await loadOrDistilTokenTable(
       join(dir, 'missing', 'folder'),

@@ -26,6 +26,8 @@ const SEP = 102;
 /** Fixed batches in vocabulary order: the int8 model's activations are quantised per batch, so the same
  * batching gives the same table on every run (~5 s on two cores; one token per run takes ~25 s). */
 const DISTIL_BATCH = 64;
+/** In the saved file's name: a table distilled another way must not be read as this one. */
+const DISTIL_METHOD = 'b64';
 
 export async function distilTokenTable(
   run: RunEncoder,
@@ -87,7 +89,7 @@ export async function loadOrDistilTokenTable(
   dimensions: number,
   run: RunEncoder,
 ): Promise<TokenTable> {
-  const file = join(modelDir, `token-table-${encoderDigest.slice(0, 16)}.f32`);
+  const file = join(modelDir, `token-table-${encoderDigest.slice(0, 16)}-${DISTIL_METHOD}.f32`);
   const saved = await readFile(file).catch(() => undefined);
   if (saved && saved.byteLength === vocabSize * dimensions * 4)
     return tokenTable(
