@@ -28,9 +28,9 @@ export interface HarmScore {
  * A cascade, so the rail fits the hot path: a screen (an MLP over the static token-table embedding,
  * averaged with the wording model) clears the texts it scores below `encoderFrom`; every other text is
  * scored again with the transformer's embedding and flagged from `threshold` up, so every flag comes
- * from the transformer. The threshold and `encoderFrom` were chosen by cross-validation inside the
- * training halves. It catches paraphrases the pattern rules miss; the pattern rules explain themselves
- * better.
+ * from the transformer (but for texts of fewer than three words: wording alone). The threshold and
+ * `encoderFrom` were chosen by cross-validation inside the training halves. It catches paraphrases
+ * the pattern rules miss; the pattern rules explain themselves better.
  */
 export interface HarmClassifier {
   readonly threshold: number;
