@@ -7,7 +7,8 @@ import { createConsumerMetrics, createMetricsRegistry, startMetricsServer } from
 import type { AuditEvent } from '@aloe/shared/schemas';
 import { bootService } from '@aloe/shared/service';
 import { createApp } from './app.js';
-import { CardStore } from './cards/card-store.js';
+import { type CardStore, MemoryCardStore } from './cards/card-store.js';
+import { createRedisCardStore } from './cards/redis-card-store.js';
 import { pseudonymize } from './context/pseudonymize.js';
 import { type AccessTokenProvider, createBackendAuth, staticBearer } from './ehr/backend-auth.js';
 import { createAuthorizedClient } from './ehr/fhir-client.js';
@@ -49,7 +50,11 @@ if (config.fhir.auth === 'smart-backend') {
 }
 const client = createAuthorizedClient(config.fhir.baseUrl, auth);
 
-const cards = new CardStore();
+// One replica: in memory. Several: Redis, so any replica answers any patient's CDS Hooks call.
+const cards: CardStore = config.cardStore.url
+  ? await createRedisCardStore({ ...config.cardStore, url: config.cardStore.url })
+  : new MemoryCardStore();
+shutdown.onShutdown('card store', () => cards.close());
 const audit = (event: AuditEvent) =>
   producer.send(topics.audit, [{ key: event.patientPseudonym ?? 'none', value: event }]);
 const requestAnalysis = async (request: Parameters<typeof publishContext>[1]) => {

@@ -49,6 +49,17 @@ export const FhirAdapterConfig = z
       .refine((text) => text === undefined || isJwks(text), 'must be a JSON Web Key Set: {"keys":[...]}'),
     /** The sidebar page's SMART launch URL, linked from every card. */
     FHIR_ADAPTER_SIDEBAR_LAUNCH_URL: envUrl().optional(),
+    /**
+     * Redis for the card store every replica shares (`redis://` or `rediss://`); unset = in memory, per
+     * replica (the embedded default, right for one replica).
+     */
+    FHIR_ADAPTER_CARD_STORE_URL: z
+      .url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' })
+      .optional(),
+    /** How long cached cards and their feedback origins live. */
+    FHIR_ADAPTER_CARD_TTL_HOURS: envInt({ min: 1, max: 24 * 90 }).default(72),
+    /** Key prefix in that Redis, so environments can share one. */
+    FHIR_ADAPTER_CARD_STORE_PREFIX: envString().default('aloe:cards:'),
     /** Bearer token for the API and subscription notifications; unset = open (development only). */
     FHIR_ADAPTER_API_TOKEN: envString().optional(),
     FHIR_ADAPTER_OBSERVATION_WINDOW_DAYS: envInt({ min: 1 }).default(365),
@@ -103,6 +114,11 @@ export const FhirAdapterConfig = z
         : undefined,
     },
     sidebarLaunchUrl: env.FHIR_ADAPTER_SIDEBAR_LAUNCH_URL,
+    cardStore: {
+      url: env.FHIR_ADAPTER_CARD_STORE_URL,
+      ttlSeconds: env.FHIR_ADAPTER_CARD_TTL_HOURS * 3_600,
+      keyPrefix: env.FHIR_ADAPTER_CARD_STORE_PREFIX,
+    },
     apiToken: env.FHIR_ADAPTER_API_TOKEN,
     context: {
       observationWindowDays: env.FHIR_ADAPTER_OBSERVATION_WINDOW_DAYS,

@@ -51,6 +51,28 @@ describe('loadConfig', () => {
     ).toMatch(/^KAFKA_TOPIC_PREFIX: may hold only letters, digits, dots, underscores and hyphens/m);
   });
 
+  it('masks the credentials in URLs before the configuration is logged', () => {
+    expect(maskSecrets({ cardStore: { url: 'rediss://aloe:s3cret@redis.internal:6380/0' } })).toEqual({
+      cardStore: { url: 'rediss://***@redis.internal:6380/0' },
+    });
+    expect(maskSecrets({ url: 'redis://redis.internal:6379' })).toEqual({
+      url: 'redis://redis.internal:6379',
+    });
+  });
+
+  it('accepts only redis:// or rediss:// for the shared card store', () => {
+    expect(loadConfig(FhirAdapterConfig, {}).cardStore).toEqual({
+      url: undefined,
+      ttlSeconds: 72 * 3_600,
+      keyPrefix: 'aloe:cards:',
+    });
+    expect(
+      problemsOf(() =>
+        loadConfig(FhirAdapterConfig, { FHIR_ADAPTER_CARD_STORE_URL: 'http://redis:6379' }),
+      ).join('\n'),
+    ).toMatch(/^FHIR_ADAPTER_CARD_STORE_URL: must be a redis:\/\/ or rediss:\/\/ URL/m);
+  });
+
   it('gives the harm rail one onnxruntime thread unless told otherwise, and refuses zero', () => {
     expect(loadConfig(GuardrailsConfig, {}).harmModelThreads).toBe(1);
     expect(loadConfig(GuardrailsConfig, { GUARDRAILS_HARM_MODEL_THREADS: '2' }).harmModelThreads).toBe(2);

@@ -34,8 +34,9 @@ export function loadConfig<S extends z.ZodType>(
   return deepFreeze(parsed.data);
 }
 
-/** A copy safe to log at start-up: values under secret-looking keys are masked. */
+/** A copy safe to log at start-up: values under secret-looking keys, and URLs' credentials, are masked. */
 export function maskSecrets(config: unknown): unknown {
+  if (typeof config === 'string') return config.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/i, '$1***@');
   if (Array.isArray(config)) return config.map(maskSecrets);
   if (config !== null && typeof config === 'object') {
     return Object.fromEntries(

@@ -16,7 +16,7 @@ import type { SuggestionSet } from '@aloe/shared/schemas';
 import type { Bundle } from '@medplum/fhirtypes';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createApp } from '../app.js';
-import { CardStore } from '../cards/card-store.js';
+import { MemoryCardStore } from '../cards/card-store.js';
 import { createFhirClient } from '../ehr/fhir-client.js';
 import { captureContext } from '../flows/capture-context.js';
 import { createEhrJwtVerifier } from '../http/verify-ehr-jwt.js';
@@ -104,9 +104,9 @@ const extraction = {
 // 2. patient-view from the cache, 50 concurrent, each call with its own ES384 JWT verified.
 const { publicKey, privateKey } = await generateKeyPair('ES384');
 const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'bench', alg: 'ES384' }] };
-const cards = new CardStore();
+const cards = new MemoryCardStore();
 const pseudonym = 'bench-pseudonym-000001';
-cards.put({
+await cards.put({
   setId: randomUUID(),
   contextId: randomUUID(),
   patient: { ref: 'Patient/aloe-poly', pseudonym },

@@ -9,11 +9,31 @@ export interface CardOrigin {
 
 /**
  * The latest annotated suggestion set per patient (by pseudonym), so a CDS Hooks call is answered from
- * memory in well under 500 ms; and card uuid → suggestion, so feedback can name what it is about.
- * A newer set replaces an older one (CDS Hooks: later cards replace earlier ones). In-memory and per
- * replica: a replica serves the patients whose partitions it consumes.
+ * the cache in well under 500 ms; and card uuid → suggestion, so feedback can name what it is about.
+ * A newer set replaces an older one (CDS Hooks: later cards replace earlier ones); an older set that
+ * arrives late changes nothing.
  */
-export class CardStore {
+export interface CardStore {
+  put(set: SuggestionSet): Promise<void>;
+  latest(patientPseudonym: string): Promise<SuggestionSet | undefined>;
+  originOf(cardId: string): Promise<CardOrigin | undefined>;
+  close(): Promise<void>;
+}
+
+/** The card uuid → origin entries of a set, for both stores. */
+export function originsOf(set: SuggestionSet): Array<[cardId: string, origin: CardOrigin]> {
+  return set.suggestions.map((suggestion) => [
+    cardUuid(set.setId, suggestion.id),
+    { patientPseudonym: set.patient.pseudonym, setId: set.setId, suggestionId: suggestion.id },
+  ]);
+}
+
+/**
+ * The embedded default: in memory and per replica, bounded (oldest patients and cards dropped first).
+ * With several replicas, use the Redis store (redis-card-store.ts): a replica only consumes some
+ * partitions of the suggestions topic, but the EHR may call any replica.
+ */
+export class MemoryCardStore implements CardStore {
   private readonly sets = new Map<string, SuggestionSet>();
   private readonly origins = new Map<string, CardOrigin>();
 
@@ -22,28 +42,26 @@ export class CardStore {
     private readonly maxCards = 500_000,
   ) {}
 
-  put(set: SuggestionSet): void {
+  async put(set: SuggestionSet): Promise<void> {
     const pseudonym = set.patient.pseudonym;
     const previous = this.sets.get(pseudonym);
     if (previous && previous.producedAt > set.producedAt) return; // an older set arrived late
     this.sets.delete(pseudonym);
     if (this.sets.size >= this.maxPatients) this.sets.delete(this.sets.keys().next().value as string);
     this.sets.set(pseudonym, set);
-    for (const suggestion of set.suggestions) {
+    for (const [cardId, origin] of originsOf(set)) {
       if (this.origins.size >= this.maxCards) this.origins.delete(this.origins.keys().next().value as string);
-      this.origins.set(cardUuid(set.setId, suggestion.id), {
-        patientPseudonym: pseudonym,
-        setId: set.setId,
-        suggestionId: suggestion.id,
-      });
+      this.origins.set(cardId, origin);
     }
   }
 
-  latest(patientPseudonym: string): SuggestionSet | undefined {
+  async latest(patientPseudonym: string): Promise<SuggestionSet | undefined> {
     return this.sets.get(patientPseudonym);
   }
 
-  originOf(cardId: string): CardOrigin | undefined {
+  async originOf(cardId: string): Promise<CardOrigin | undefined> {
     return this.origins.get(cardId);
   }
+
+  async close(): Promise<void> {}
 }

@@ -19,7 +19,7 @@ import type { AuditEvent, SuggestionSet } from '@aloe/shared/schemas';
 import { testKafkaBrokers, uniqueName, waitFor } from '@aloe/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Bundle, DetectedIssue, Provenance, Resource } from '@medplum/fhirtypes';
-import { CardStore } from '../cards/card-store.js';
+import { MemoryCardStore } from '../cards/card-store.js';
 import { createFhirClient, type FhirClient } from '../ehr/fhir-client.js';
 import { submitTransaction } from '../ehr/submit-transaction.js';
 import { AIAST } from '../write-back/ai-transparency.js';
@@ -131,7 +131,7 @@ describe('write-back', () => {
       { numPartitions: 1 },
     );
     const audits: AuditEvent[] = [];
-    const cards = new CardStore();
+    const cards = new MemoryCardStore();
     let handled = 0;
     consumer = await runConsumer({
       kafka: createKafka({ brokers: testKafkaBrokers(), clientId: 'write-back-consumer' }, logger),
@@ -210,6 +210,6 @@ describe('write-back', () => {
     // Every delivery is audited; the cards are cached for the patient.
     expect(audits.map((event) => event.action)).toEqual(['fhir-write', 'fhir-write', 'fhir-write']);
     expect(audits[0]?.resourceRefs).toContain(`DetectedIssue/${issues[0]!.id}`);
-    expect(cards.latest(set.patient.pseudonym)?.setId).toBe(set.setId);
+    expect((await cards.latest(set.patient.pseudonym))?.setId).toBe(set.setId);
   });
 });

@@ -22,7 +22,7 @@ export interface ApplySuggestionsDeps {
  * the conditional creates write nothing twice.
  */
 export async function applySuggestions(set: SuggestionSet, deps: ApplySuggestionsDeps): Promise<void> {
-  deps.cards.put(set);
+  await deps.cards.put(set);
   const bundle = buildWriteBackTransaction(set);
   const logFields = { setId: set.setId, contextId: set.contextId, patientPseudonym: set.patient.pseudonym };
   if (!bundle) {

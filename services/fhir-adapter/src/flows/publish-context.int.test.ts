@@ -27,7 +27,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Kafka } from 'kafkajs';
 import request from 'supertest';
 import { createApp } from '../app.js';
-import { CardStore } from '../cards/card-store.js';
+import { MemoryCardStore } from '../cards/card-store.js';
 import { pseudonymize } from '../context/pseudonymize.js';
 import { createFhirClient } from '../ehr/fhir-client.js';
 import { publishContext } from './publish-context.js';
@@ -87,7 +87,7 @@ beforeAll(async () => {
     publicBaseUrl: 'http://127.0.0.1',
     verifyEhrJwt: undefined,
     allowUnauthenticated: false,
-    cards: new CardStore(),
+    cards: new MemoryCardStore(),
     sidebarLaunchUrl: undefined,
     pseudonymOf: (patientId) => pseudonymize(KEY, fhirBase, patientId),
     requestAnalysis: async (analysis) => {

@@ -5,13 +5,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createLogger } from '@aloe/shared/logging';
-import type { Feedback, SuggestionSet } from '@aloe/shared/schemas';
+import type { Feedback } from '@aloe/shared/schemas';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Express } from 'express';
 import request from 'supertest';
 import { createEhrSigner, EHR_ISSUER, hmacToken, unsignedToken } from '../../test/ehr-signer.js';
+import { openCdsApp } from '../../test/open-cds-app.js';
+import { setFor } from '../../test/suggestion-set.js';
 import { createApp } from '../app.js';
-import { CardStore } from '../cards/card-store.js';
+import { MemoryCardStore } from '../cards/card-store.js';
 import { cardUuid } from '../cards/suggestion-to-card.js';
 import type { AnalysisRequest } from '../flows/publish-context.js';
 import { createEhrJwtVerifier } from './verify-ehr-jwt.js';
@@ -25,7 +27,7 @@ let app: Express;
 let signer: Awaited<ReturnType<typeof createEhrSigner>>;
 let jwksServer: Server;
 let jku: string;
-let cards: CardStore;
+let cards: MemoryCardStore;
 const analyses: AnalysisRequest[] = [];
 const published: Feedback[] = [];
 
@@ -41,7 +43,7 @@ afterAll(async () => {
   await new Promise((resolve) => jwksServer.close(resolve));
 });
 beforeEach(() => {
-  cards = new CardStore();
+  cards = new MemoryCardStore();
   analyses.length = 0;
   published.length = 0;
   app = createApp({
@@ -72,53 +74,6 @@ const patientView = {
   hook: 'patient-view',
   context: { userId: 'Practitioner/example', patientId: '1288992' },
 };
-
-function setFor(pseudonym: string): SuggestionSet {
-  return {
-    setId: '3f2b8e1a-7c4d-4e5f-9a0b-1c2d3e4f5a6b',
-    contextId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
-    patient: { ref: 'Patient/1288992', pseudonym: pseudonym.padEnd(16, '0') },
-    fhirBase: 'http://ehr.example.org/fhir',
-    model: {
-      id: 'aloe-test@sha256:0123',
-      name: 'aloe-test (TEST MODEL)',
-      fileSha256: 'b'.repeat(64),
-      quantization: 'Q8_0',
-      chatTemplate: 'Llama3ChatWrapper',
-      testModel: true,
-      params: {},
-    },
-    suggestions: [
-      {
-        id: 's1',
-        kind: 'medication-safety',
-        title: 'Warfarin with ibuprofen raises bleeding risk',
-        text: 'Consider paracetamol instead of ibuprofen. [click](javascript:alert(1))',
-        citations: ['MedicationRequest/w', 'Observation/inr'],
-        verdict: 'warn',
-        severity: 'high',
-        reasons: [{ ruleId: 'output.interaction', severity: 'warning', message: 'warfarin + NSAID' }],
-      },
-      {
-        id: 's2',
-        kind: 'care-gap',
-        title: 'Blocked suggestion',
-        text: 'Never shown',
-        citations: ['Condition/c'],
-        verdict: 'block',
-        reasons: [{ ruleId: 'output.harmful', severity: 'critical', message: 'blocked' }],
-      },
-    ],
-    evidence: [
-      { ref: 'MedicationRequest/w', kind: 'medication', display: 'Warfarin 5 MG', date: '2026-01-10' },
-      { ref: 'Observation/inr', kind: 'observation', display: 'INR', date: '2026-11-18', value: '3.6' },
-    ],
-    inputFindings: [],
-    disclaimer: 'AI-generated; a clinician must review.',
-    producedAt: '2026-11-24T08:00:00.000Z',
-    timingsMs: {},
-  };
-}
 
 describe('discovery', () => {
   it('lists the three services in the CDS Hooks 2.0 shape', async () => {
@@ -173,21 +128,12 @@ describe('hook calls', () => {
 
   it('renders a cached set as cards (evidence with dates and values, guardrail label, escaped model text)', async () => {
     const set = setFor('pseudonym-of-1288992');
-    const store = new CardStore();
-    store.put(set);
-    const appWithSet = createApp({
-      publicBaseUrl: PUBLIC_URL,
-      verifyEhrJwt: undefined,
-      allowUnauthenticated: true,
+    const store = new MemoryCardStore();
+    await store.put(set);
+    const appWithSet = openCdsApp({
       cards: store,
+      pseudonym: set.patient.pseudonym,
       sidebarLaunchUrl: SIDEBAR,
-      pseudonymOf: () => set.patient.pseudonym,
-      requestAnalysis: async () => ({ contextId: 'x' }),
-      publishFeedback: async () => undefined,
-      apiToken: undefined,
-      logger: createLogger({ service: 'cds-test', level: 'silent' }),
-      newId: () => crypto.randomUUID(),
-      ready: async () => true,
     });
     const response = await request(appWithSet)
       .post('/cds-services/aloe-patient-view')
@@ -306,7 +252,7 @@ describe('hook calls', () => {
 describe('feedback', () => {
   it('publishes accepted and overridden outcomes for cards it knows, mapped to their suggestion', async () => {
     const set = setFor('pseudonym-of-1288992');
-    cards.put(set);
+    await cards.put(set);
     const card = cardUuid(set.setId, 's1');
     const path = '/cds-services/aloe-patient-view/feedback';
     const body = {

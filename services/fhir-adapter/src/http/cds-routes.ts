@@ -1,4 +1,4 @@
-import { AppError, ErrorCode, InvalidInputError, NotFoundError } from '@aloe/shared/errors';
+import { AppError, ErrorCode, InvalidInputError, NotFoundError, UnavailableError } from '@aloe/shared/errors';
 import { summarizeIssues } from '@aloe/shared/kafka';
 import type { Logger } from '@aloe/shared/logging';
 import type { Feedback, TaskKind } from '@aloe/shared/schemas';
@@ -58,7 +58,7 @@ export function createCdsRoutes(deps: CdsRoutesDeps): Router {
     response.json({ services: CDS_SERVICES });
   });
 
-  router.post('/cds-services/:id', authenticate, (request, response) => {
+  router.post('/cds-services/:id', authenticate, async (request, response) => {
     const service = CDS_SERVICES.find((candidate) => candidate.id === request.params.id);
     if (!service) throw new NotFoundError(`No CDS service ${request.params.id}`);
     const parsed = CdsHookRequest.safeParse(request.body);
@@ -70,7 +70,14 @@ export function createCdsRoutes(deps: CdsRoutesDeps): Router {
     const { patientId } = call.context;
     const pseudonym = deps.pseudonymOf(patientId);
 
-    const latest = deps.cards.latest(pseudonym);
+    // The clinician never waits on the cache: if it cannot answer, the pending card goes out.
+    const latest = await deps.cards.latest(pseudonym).catch((error: unknown) => {
+      logger.warn(
+        { patientPseudonym: pseudonym, err: error },
+        'the card store did not answer; serving the pending card',
+      );
+      return undefined;
+    });
     const cards = latest ? suggestionSetToCards(latest, sidebar) : [pendingCard(pseudonym, sidebar)];
     response.json({ cards });
 
@@ -111,9 +118,14 @@ export function createCdsRoutes(deps: CdsRoutesDeps): Router {
       throw new InvalidInputError(`Not CDS Hooks feedback: ${summarizeIssues(parsed.error.issues)}`);
     const feedback: Feedback[] = [];
     for (const item of parsed.data.feedback) {
-      const origin = deps.cards.originOf(item.card);
+      const origin = await deps.cards.originOf(item.card).catch((cause: unknown) => {
+        throw new UnavailableError('The card store is unavailable; send the feedback again', { cause });
+      });
       if (!origin) {
-        logger.warn({ card: item.card }, 'feedback for a card we do not know (expired or another replica)');
+        logger.warn(
+          { card: item.card },
+          'feedback for a card we do not know (expired, or served by another replica without a shared card store)',
+        );
         continue;
       }
       const reason = item.overrideReason?.reason;

@@ -1,0 +1,80 @@
+import { maskSecrets } from '@aloe/shared/config';
+import { SuggestionSet } from '@aloe/shared/schemas';
+import { createClient } from '@redis/client';
+import { type CardOrigin, type CardStore, originsOf } from './card-store.js';
+
+// Newer wins, atomically: the set is replaced only when the stored one is not newer (ISO timestamps
+// compare as strings), so replicas applying redeliveries and late sets in any order agree.
+const PUT_IF_NOT_OLDER = `
+local current = redis.call('HGET', KEYS[1], 'producedAt')
+if current and current > ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'producedAt', ARGV[1], 'set', ARGV[2])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
+return 1
+`;
+
+/**
+ * The card store shared by every fhir-adapter replica, in Redis: `<prefix>set:<pseudonym>` holds the
+ * patient's latest suggestion set, `<prefix>card:<uuid>` each card's origin; both expire after `ttlSeconds`.
+ * The sets carry suggestion texts and pseudonyms, never names or MRNs; keep the Redis private all the same.
+ */
+export async function createRedisCardStore(options: {
+  url: string;
+  keyPrefix: string;
+  ttlSeconds: number;
+}): Promise<CardStore> {
+  let connected = false;
+  const client = createClient({
+    url: options.url,
+    // Calls made while the connection is down fail at once instead of waiting for it: a CDS Hooks
+    // call then gets the pending card, not a wait.
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: 2_000,
+      // At start-up, three tries and a clear error; once connected, reconnect for as long as it takes.
+      // (A new Error, not `cause` itself: the client checks `instanceof Error`, and a socket error made
+      // in another realm, as under jest, would fail that check and retry forever.)
+      reconnectStrategy: (retries, cause) =>
+        connected ? Math.min(100 * 2 ** retries, 5_000) : retries >= 2 ? new Error(cause.message) : 200,
+    },
+  });
+  // Without a listener, a dropped connection would crash the process.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (cause) {
+    throw new Error(
+      `FHIR_ADAPTER_CARD_STORE_URL: cannot reach Redis at ${maskSecrets(options.url) as string} (${(cause as Error).message})`,
+      { cause },
+    );
+  }
+  connected = true;
+  const setKey = (pseudonym: string) => `${options.keyPrefix}set:${pseudonym}`;
+  const cardKey = (cardId: string) => `${options.keyPrefix}card:${cardId}`;
+  return {
+    async put(set) {
+      // Cards first, so a card served from the new set always resolves when its feedback arrives.
+      const cards = client.multi();
+      for (const [cardId, origin] of originsOf(set))
+        cards.set(cardKey(cardId), JSON.stringify(origin), {
+          expiration: { type: 'EX', value: options.ttlSeconds },
+        });
+      await cards.exec();
+      await client.eval(PUT_IF_NOT_OLDER, {
+        keys: [setKey(set.patient.pseudonym)],
+        arguments: [set.producedAt, JSON.stringify(set), String(options.ttlSeconds)],
+      });
+    },
+    async latest(patientPseudonym) {
+      const stored = await client.hGet(setKey(patientPseudonym), 'set');
+      return stored ? SuggestionSet.parse(JSON.parse(stored)) : undefined;
+    },
+    async originOf(cardId) {
+      const stored = await client.get(cardKey(cardId));
+      return stored ? (JSON.parse(stored) as CardOrigin) : undefined;
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}
