@@ -1,6 +1,7 @@
 import { createErrorHandler, notFound } from '@aloe/shared/http';
 import type { Logger } from '@aloe/shared/logging';
 import express, { type Express } from 'express';
+import { createCompliancePageRoutes } from './http/compliance-page.js';
 import { type ComplianceRoutesDeps, createComplianceRoutes } from './http/compliance-routes.js';
 import { createEvaluateRoutes } from './http/evaluate-routes.js';
 import type { HarmClassifier } from './rails/classifier/harm-classifier.js';
@@ -11,7 +12,7 @@ export interface AppDeps extends ComplianceRoutesDeps {
   ready: () => Promise<boolean>;
 }
 
-/** The guardrails HTTP app: the rails on their own and the compliance API. Never listens. */
+/** The guardrails HTTP app: the rails on their own, the compliance API and its page. Never listens. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -25,6 +26,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(createEvaluateRoutes(deps));
   app.use(createComplianceRoutes(deps));
+  app.use(createCompliancePageRoutes());
   app.use(notFound);
   app.use(createErrorHandler(deps.logger));
   return app;
