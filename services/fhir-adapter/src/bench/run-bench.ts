@@ -16,7 +16,8 @@ import type { SuggestionSet } from '@aloe/shared/schemas';
 import type { Bundle } from '@medplum/fhirtypes';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createApp } from '../app.js';
-import { MemoryCardStore } from '../cards/card-store.js';
+import { type CardStore, MemoryCardStore } from '../cards/card-store.js';
+import { createRedisCardStore } from '../cards/redis-card-store.js';
 import { createFhirClient } from '../ehr/fhir-client.js';
 import { captureContext } from '../flows/capture-context.js';
 import { createEhrJwtVerifier } from '../http/verify-ehr-jwt.js';
@@ -104,9 +105,8 @@ const extraction = {
 // 2. patient-view from the cache, 50 concurrent, each call with its own ES384 JWT verified.
 const { publicKey, privateKey } = await generateKeyPair('ES384');
 const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'bench', alg: 'ES384' }] };
-const cards = new MemoryCardStore();
 const pseudonym = 'bench-pseudonym-000001';
-await cards.put({
+const benchSet: SuggestionSet = {
   setId: randomUUID(),
   contextId: randomUUID(),
   patient: { ref: 'Patient/aloe-poly', pseudonym },
@@ -134,70 +134,90 @@ await cards.put({
   disclaimer: 'AI-generated.',
   producedAt: new Date().toISOString(),
   timingsMs: {},
-} satisfies SuggestionSet);
+};
 const publicBaseUrl = 'https://aloe.bench.example';
-const adapter = await listen(
-  createApp({
-    publicBaseUrl,
-    verifyEhrJwt: createEhrJwtVerifier({ issuers: ['https://ehr.bench/'], jkuAllowList: [], jwks }),
-    allowUnauthenticated: false,
-    cards,
-    sidebarLaunchUrl: 'https://aloe.bench.example/launch',
-    pseudonymOf: () => pseudonym,
-    requestAnalysis: async () => ({ contextId: 'not-started-in-the-bench' }),
-    publishFeedback: async () => undefined,
-    apiToken: undefined,
-    logger,
-    newId: randomUUID,
-    ready: async () => true,
-  }),
-);
-const url = `http://127.0.0.1:${(adapter.address() as AddressInfo).port}/cds-services/aloe-patient-view`;
-const sign = () =>
-  new SignJWT({})
-    .setProtectedHeader({ alg: 'ES384', kid: 'bench', typ: 'JWT' })
-    .setIssuer('https://ehr.bench/')
-    .setAudience(`${publicBaseUrl}/cds-services/aloe-patient-view`)
-    .setIssuedAt()
-    .setExpirationTime('5m')
-    .setJti(randomUUID())
-    .sign(privateKey);
-const body = JSON.stringify({
-  hook: 'patient-view',
-  hookInstance: randomUUID(),
-  context: { patientId: 'aloe-poly', userId: 'Practitioner/1' },
-});
-const latencies: number[] = [];
-const rounds = 10;
-const concurrency = 50;
-const wallStartedAt = performance.now();
-for (let round = 0; round < rounds; round++) {
-  const tokens = await Promise.all(Array.from({ length: concurrency }, sign));
-  await Promise.all(
-    tokens.map(async (token) => {
-      const startedAt = performance.now();
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body,
-      });
-      const json = (await response.json()) as { cards: unknown[] };
-      if (response.status !== 200 || json.cards.length !== 5)
-        throw new Error(`unexpected answer ${response.status}`);
-      latencies.push(performance.now() - startedAt);
+
+/** patient-view calls answered from `cards`, `concurrency` at a time, each with its JWT verified. */
+async function measurePatientView(cards: CardStore) {
+  await cards.put(benchSet);
+  const adapter = await listen(
+    createApp({
+      publicBaseUrl,
+      verifyEhrJwt: createEhrJwtVerifier({ issuers: ['https://ehr.bench/'], jkuAllowList: [], jwks }),
+      allowUnauthenticated: false,
+      cards,
+      sidebarLaunchUrl: 'https://aloe.bench.example/launch',
+      pseudonymOf: () => pseudonym,
+      requestAnalysis: async () => ({ contextId: 'not-started-in-the-bench' }),
+      publishFeedback: async () => undefined,
+      apiToken: undefined,
+      logger,
+      newId: randomUUID,
+      ready: async () => true,
     }),
   );
+  const url = `http://127.0.0.1:${(adapter.address() as AddressInfo).port}/cds-services/aloe-patient-view`;
+  const sign = () =>
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'ES384', kid: 'bench', typ: 'JWT' })
+      .setIssuer('https://ehr.bench/')
+      .setAudience(`${publicBaseUrl}/cds-services/aloe-patient-view`)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .setJti(randomUUID())
+      .sign(privateKey);
+  const body = JSON.stringify({
+    hook: 'patient-view',
+    hookInstance: randomUUID(),
+    context: { patientId: 'aloe-poly', userId: 'Practitioner/1' },
+  });
+  const latencies: number[] = [];
+  const rounds = 10;
+  const concurrency = 50;
+  const wallStartedAt = performance.now();
+  for (let round = 0; round < rounds; round++) {
+    const tokens = await Promise.all(Array.from({ length: concurrency }, sign));
+    await Promise.all(
+      tokens.map(async (token) => {
+        const startedAt = performance.now();
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body,
+        });
+        const json = (await response.json()) as { cards: unknown[] };
+        if (response.status !== 200 || json.cards.length !== 5)
+          throw new Error(`unexpected answer ${response.status}`);
+        latencies.push(performance.now() - startedAt);
+      }),
+    );
+  }
+  const requestsPerSecond = latencies.length / ((performance.now() - wallStartedAt) / 1000);
+  await new Promise((done) => adapter.close(done));
+  return {
+    concurrency,
+    requests: latencies.length,
+    p50Ms: percentile(latencies, 0.5),
+    p95Ms: percentile(latencies, 0.95),
+    p99Ms: percentile(latencies, 0.99),
+    maxMs: Math.max(...latencies),
+    requestsPerSecond,
+  };
 }
-const patientView = {
-  concurrency,
-  requests: latencies.length,
-  p50Ms: percentile(latencies, 0.5),
-  p95Ms: percentile(latencies, 0.95),
-  p99Ms: percentile(latencies, 0.99),
-  maxMs: Math.max(...latencies),
-  requestsPerSecond: latencies.length / ((performance.now() - wallStartedAt) / 1000),
-};
-await new Promise((done) => adapter.close(done));
+// The embedded default and the store replicas share, side by side (Redis: the machine's, or
+// BENCH_REDIS_URL, under a key prefix of the bench's own).
+const patientView = await measurePatientView(new MemoryCardStore());
+const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisStore = await createRedisCardStore({
+  url: redisUrl,
+  keyPrefix: `bench:${randomUUID()}:`,
+  ttlSeconds: 600,
+}).catch((error: Error) => {
+  console.log(`patient-view from Redis not measured: ${error.message}`);
+  return undefined;
+});
+const patientViewRedis = redisStore ? await measurePatientView(redisStore) : undefined;
+await redisStore?.close();
 await new Promise((done) => ehrServer.close(done));
 
 console.table({
@@ -209,22 +229,26 @@ console.table({
     'largest bundle': `${extraction.largest.resourcesInBundle} resources → ${extraction.largest.ms.toFixed(1)} ms`,
   },
 });
+const patientViewRow = (row: Awaited<ReturnType<typeof measurePatientView>> | undefined) =>
+  row && {
+    concurrent: row.concurrency,
+    requests: row.requests,
+    'p50 ms': row.p50Ms.toFixed(1),
+    'p95 ms': row.p95Ms.toFixed(1),
+    'p99 ms': row.p99Ms.toFixed(1),
+    'max ms': row.maxMs.toFixed(1),
+    'req/s': row.requestsPerSecond.toFixed(0),
+  };
 console.table({
-  'patient-view from cache': {
-    concurrent: patientView.concurrency,
-    requests: patientView.requests,
-    'p50 ms': patientView.p50Ms.toFixed(1),
-    'p95 ms': patientView.p95Ms.toFixed(1),
-    'p99 ms': patientView.p99Ms.toFixed(1),
-    'max ms': patientView.maxMs.toFixed(1),
-    'req/s': patientView.requestsPerSecond.toFixed(0),
-  },
+  'patient-view from the in-memory cache': patientViewRow(patientView),
+  'patient-view from the Redis cache': patientViewRow(patientViewRedis),
 });
 const report = {
   measuredAt: new Date().toISOString(),
   machine: { cpus: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version },
   extraction,
   patientView,
+  patientViewRedis,
   perPatient: perPatientMs,
 };
 await writeFile(join(serviceDir, 'bench-results.json'), `${JSON.stringify(report, null, 2)}\n`);
