@@ -3,6 +3,7 @@ import { type FhirRequest, FhirRouter, type HttpMethod } from '@medplum/fhir-rou
 import express, { type Express } from 'express';
 import { loadFhirDefinitions } from './load-definitions.js';
 import { withSearchLinks } from './search-links.js';
+import { createSmartAuthRoutes } from './smart-auth.js';
 import { startSubscriptionNotifier } from './subscriptions.js';
 import { ValidatingRepository } from './validating-repository.js';
 
@@ -77,6 +78,8 @@ export function createSandboxEhr(
   app.get('/healthz', (_request, response) => {
     response.json({ status: 'ok' });
   });
+  // SMART App Launch (EHR launch, PKCE): before the FHIR routes, which would take .well-known as a type.
+  app.use(createSmartAuthRoutes(FHIR_BASE_PATH));
   app.use(FHIR_BASE_PATH, express.json({ type: ['application/json', FHIR_JSON], limit: '50mb' }));
   // FHIR R4 §3.1.0.14: every server publishes its CapabilityStatement; clients (and /readyz checks) read it.
   app.get(`${FHIR_BASE_PATH}/metadata`, (_request, response) => {

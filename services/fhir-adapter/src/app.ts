@@ -2,13 +2,16 @@ import { createErrorHandler, notFound } from '@aloe/shared/http';
 import express, { type Express } from 'express';
 import { type ApiRoutesDeps, createApiRoutes } from './http/api-routes.js';
 import { type CdsRoutesDeps, createCdsRoutes } from './http/cds-routes.js';
+import { createSidebarRoutes, type SidebarDeps } from './http/sidebar-routes.js';
 
 export interface AppDeps extends CdsRoutesDeps, ApiRoutesDeps {
   /** Round trips to the real dependencies (EHR, Kafka) for /readyz. */
   ready: () => Promise<boolean>;
+  /** The SMART sidebar page; without it, no /sidebar routes. */
+  sidebar?: SidebarDeps;
 }
 
-/** The adapter's HTTP app (CDS Hooks, API, subscription notifications, health). Never listens. */
+/** The adapter's HTTP app (CDS Hooks, sidebar page, API, subscription notifications, health). Never listens. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -22,6 +25,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(createCdsRoutes(deps));
   app.use(createApiRoutes(deps));
+  if (deps.sidebar) app.use(createSidebarRoutes(deps.sidebar));
   app.use(notFound);
   app.use(createErrorHandler(deps.logger));
   return app;

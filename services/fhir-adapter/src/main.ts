@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { FhirAdapterConfig } from '@aloe/shared/config';
 import { openKafka, runConsumer, topicsWithPrefix } from '@aloe/shared/kafka';
 import { createConsumerMetrics, createMetricsRegistry, startMetricsServer } from '@aloe/shared/metrics';
-import type { AuditEvent } from '@aloe/shared/schemas';
+import type { AuditEvent, Feedback } from '@aloe/shared/schemas';
 import { bootService } from '@aloe/shared/service';
 import { createApp } from './app.js';
 import { type CardStore, MemoryCardStore } from './cards/card-store.js';
@@ -93,6 +93,12 @@ if (!config.apiToken)
   logger.warn(
     'FHIR_ADAPTER_API_TOKEN is not set: the analyze API and subscription endpoint are open. Development only.',
   );
+const pseudonymOf = (patientId: string) => pseudonymize(config.pseudonymKey, config.fhir.baseUrl, patientId);
+const publishFeedback = (feedback: Feedback[]) =>
+  producer.send(
+    topics.feedback,
+    feedback.map((value) => ({ key: value.patientPseudonym, value })),
+  );
 const app = createApp({
   publicBaseUrl: config.publicUrl,
   verifyEhrJwt:
@@ -106,13 +112,19 @@ const app = createApp({
   allowUnauthenticated: config.cds.allowUnauthenticated,
   cards,
   sidebarLaunchUrl: config.sidebarLaunchUrl,
-  pseudonymOf: (patientId) => pseudonymize(config.pseudonymKey, config.fhir.baseUrl, patientId),
+  sidebar: {
+    publicBaseUrl: config.publicUrl,
+    issuers: [config.fhir.baseUrl],
+    clientId: config.sidebarClientId,
+    cards,
+    pseudonymOf,
+    publishFeedback,
+    newId: randomUUID,
+    logger,
+  },
+  pseudonymOf,
   requestAnalysis,
-  publishFeedback: (feedback) =>
-    producer.send(
-      topics.feedback,
-      feedback.map((value) => ({ key: value.patientPseudonym, value })),
-    ),
+  publishFeedback,
   apiToken: config.apiToken,
   logger,
   newId: randomUUID,

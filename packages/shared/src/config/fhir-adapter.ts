@@ -47,8 +47,10 @@ export const FhirAdapterConfig = z
     FHIR_ADAPTER_CDS_JWKS: envString()
       .optional()
       .refine((text) => text === undefined || isJwks(text), 'must be a JSON Web Key Set: {"keys":[...]}'),
-    /** The sidebar page's SMART launch URL, linked from every card. */
+    /** The sidebar page's SMART launch URL, linked from every card; default: this service's /sidebar/launch. */
     FHIR_ADAPTER_SIDEBAR_LAUNCH_URL: envUrl().optional(),
+    /** The sidebar's client id at the EHR's authorization server (public client, PKCE). */
+    FHIR_ADAPTER_SIDEBAR_CLIENT_ID: envString().default('aloe-sidebar'),
     /**
      * Redis for the card store every replica shares (`redis://` or `rediss://`); unset = in memory, per
      * replica (the embedded default, right for one replica).
@@ -113,7 +115,10 @@ export const FhirAdapterConfig = z
         ? (JSON.parse(env.FHIR_ADAPTER_CDS_JWKS) as { keys: object[] })
         : undefined,
     },
-    sidebarLaunchUrl: env.FHIR_ADAPTER_SIDEBAR_LAUNCH_URL,
+    sidebarLaunchUrl:
+      env.FHIR_ADAPTER_SIDEBAR_LAUNCH_URL ??
+      `${env.FHIR_ADAPTER_PUBLIC_URL.replace(/\/+$/, '')}/sidebar/launch`,
+    sidebarClientId: env.FHIR_ADAPTER_SIDEBAR_CLIENT_ID,
     cardStore: {
       url: env.FHIR_ADAPTER_CARD_STORE_URL,
       ttlSeconds: env.FHIR_ADAPTER_CARD_TTL_HOURS * 3_600,

@@ -1,0 +1,147 @@
+// The SMART sidebar page end to end in a real browser (Debian's Chromium via playwright-core): the
+// sandbox EHR launches it (SMART App Launch 2.0, EHR launch, PKCE S256, its own authorization server
+// over HTTP), the page shows the patient's cached suggestions, and accept becomes clinician feedback.
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createSandboxEhr, FHIR_BASE_PATH } from '@aloe/sandbox-ehr';
+import { createLogger } from '@aloe/shared/logging';
+import type { Feedback } from '@aloe/shared/schemas';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type Browser, chromium } from 'playwright-core';
+import { setFor } from '../../test/suggestion-set.js';
+import { createApp } from '../app.js';
+import { MemoryCardStore } from '../cards/card-store.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium)
+  console.warn(`sidebar browser tests skipped: no Chromium at ${CHROMIUM} (apt install chromium)`);
+const describeInBrowser = hasChromium ? describe : describe.skip;
+
+const listen = async (server: Server) => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+};
+
+describeInBrowser('the SMART sidebar page', () => {
+  let ehrServer: Server;
+  let adapterServer: Server;
+  let ehr: string;
+  let adapter: string;
+  let browser: Browser;
+  const published: Feedback[] = [];
+  const pseudonymOf = (patientId: string) => `pseudonym-of-${patientId}`.padEnd(16, '0');
+  const set = setFor(pseudonymOf('1288992'));
+
+  beforeAll(async () => {
+    ehrServer = createServer(createSandboxEhr().app);
+    ehr = await listen(ehrServer);
+    adapterServer = createServer();
+    adapter = await listen(adapterServer);
+    const cards = new MemoryCardStore();
+    await cards.put(set);
+    const deps = {
+      cards,
+      pseudonymOf,
+      publishFeedback: async (feedback: Feedback[]) => {
+        published.push(...feedback);
+      },
+      newId: () => crypto.randomUUID(),
+      logger: createLogger({ service: 'sidebar-test', level: 'silent' }),
+    };
+    adapterServer.on(
+      'request',
+      createApp({
+        ...deps,
+        publicBaseUrl: adapter,
+        verifyEhrJwt: undefined,
+        allowUnauthenticated: true,
+        sidebarLaunchUrl: `${adapter}/sidebar/launch`,
+        sidebar: {
+          ...deps,
+          publicBaseUrl: adapter,
+          issuers: [`${ehr}${FHIR_BASE_PATH}`],
+          clientId: 'aloe-sidebar',
+        },
+        requestAnalysis: async () => ({ contextId: 'x' }),
+        apiToken: undefined,
+        ready: async () => true,
+      }),
+    );
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all(
+      [ehrServer, adapterServer].map((server) => new Promise((resolve) => server?.close(resolve))),
+    );
+  });
+
+  const launch = (patient: string) =>
+    `${ehr}/ehr/launch?${new URLSearchParams({ app: `${adapter}/sidebar/launch`, patient })}`;
+
+  it('launches from the EHR, shows the patient’s allowed and warned suggestions with evidence, and records accept', async () => {
+    const page = await browser.newPage();
+    const response = await page.goto(launch('1288992'));
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toMatch(
+      new RegExp(`default-src 'none'.*frame-ancestors ${ehr.replace(/[.]/g, '\\.')}$`),
+    );
+    expect(await page.$$eval('article h2', (titles) => titles.map((title) => title.textContent))).toEqual([
+      'Warfarin with ibuprofen raises bleeding risk',
+    ]);
+    const article = (await page.textContent('article'))!;
+    expect(article).toContain('Warfarin 5 MG · 2026-01-10');
+    expect(article).toContain('INR · 3.6 · 2026-11-18');
+    expect(article).toContain('Guardrails: warn (output.interaction)');
+    // The model's text stays text: its markdown link is shown, never made a link.
+    expect(article).toContain('[click](javascript:alert(1))');
+    expect(await page.$$('a')).toHaveLength(0);
+
+    await page.click('button[value=accepted]');
+    await page.waitForSelector('.done');
+    expect(published).toMatchObject([
+      {
+        patientPseudonym: set.patient.pseudonym,
+        suggestionId: 's1',
+        source: 'sidebar',
+        outcome: 'accepted',
+      },
+    ]);
+    await page.close();
+  });
+
+  it('says the chart is being reviewed for a patient with no suggestions yet', async () => {
+    const page = await browser.newPage();
+    await page.goto(launch('someone-else'));
+    expect(await page.textContent('body')).toContain('Aloe is reviewing this chart');
+    await page.close();
+  });
+
+  it('refuses an EHR that is not allow-listed, and a callback it did not start', async () => {
+    const stranger = await fetch(
+      `${adapter}/sidebar/launch?${new URLSearchParams({ iss: 'https://evil.example/fhir', launch: 'x' })}`,
+      { redirect: 'manual' },
+    );
+    expect(stranger.status).toBe(400);
+    expect(((await stranger.json()) as { resourceType: string }).resourceType).toBe('OperationOutcome');
+    const forged = await fetch(`${adapter}/sidebar/callback?code=abc&state=never-issued`, {
+      redirect: 'manual',
+    });
+    expect(forged.status).toBe(400);
+  });
+
+  it('the sandbox’s authorization server refuses a verifier that does not match the challenge', async () => {
+    const token = await fetch(`${ehr}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: 'unknown', code_verifier: 'x' }),
+    });
+    expect(token.status).toBe(400);
+    expect(await token.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+});
