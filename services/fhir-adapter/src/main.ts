@@ -116,6 +116,7 @@ const app = createApp({
     publicBaseUrl: config.publicUrl,
     issuers: [config.fhir.baseUrl],
     clientId: config.sidebarClientId,
+    secret: config.pseudonymKey,
     cards,
     pseudonymOf,
     publishFeedback,

@@ -4,6 +4,7 @@ import type { Logger } from '@aloe/shared/logging';
 import type { Feedback } from '@aloe/shared/schemas';
 import express, { type Response, Router } from 'express';
 import type { CardStore } from '../cards/card-store.js';
+import { createTokenSealer } from '../sidebar/sealed-token.js';
 import { renderSidebarPage } from '../sidebar/sidebar-page.js';
 
 export interface SidebarDeps {
@@ -12,6 +13,8 @@ export interface SidebarDeps {
   issuers: readonly string[];
   /** The sidebar's client id at the EHR's authorization server (a public client, PKCE). */
   clientId: string;
+  /** Seals launch states and sessions (sealed-token.ts); the same on every replica. */
+  secret: string;
   cards: CardStore;
   pseudonymOf: (patientId: string) => string;
   publishFeedback: (feedback: Feedback[]) => Promise<void>;
@@ -22,29 +25,17 @@ export interface SidebarDeps {
 const SCOPE = 'launch openid fhirUser patient/*.rs';
 const STATE_TTL_MS = 10 * 60_000;
 const SESSION_TTL_MS = 60 * 60_000;
-const MAX_ENTRIES = 10_000;
 const random = () => randomBytes(32).toString('base64url');
 const withoutSlash = (url: string) => url.replace(/\/+$/, '');
 
-/** A map that forgets entries after their time and drops the oldest beyond MAX_ENTRIES. */
-function expiringMap<T>(ttlMs: number) {
-  const entries = new Map<string, { value: T; expiresAt: number }>();
-  return {
-    set(key: string, value: T) {
-      if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
-      entries.set(key, { value, expiresAt: Date.now() + ttlMs });
-    },
-    get(key: string): T | undefined {
-      const entry = entries.get(key);
-      if (entry && entry.expiresAt < Date.now()) entries.delete(key);
-      return entry && entry.expiresAt >= Date.now() ? entry.value : undefined;
-    },
-    take(key: string): T | undefined {
-      const value = this.get(key);
-      entries.delete(key);
-      return value;
-    },
-  };
+interface LaunchState {
+  iss: string;
+  verifier: string;
+  tokenEndpoint: string;
+}
+interface Session {
+  pseudonym: string;
+  iss: string;
 }
 
 /**
@@ -52,17 +43,19 @@ function expiringMap<T>(ttlMs: number) {
  * `/sidebar/launch` (the EHR opens it with `iss` and `launch`) → the EHR's authorization server →
  * `/sidebar/callback` exchanges the code for the patient in context and shows that patient's latest
  * suggestions from the card store; accept / dismiss become clinician feedback (source `sidebar`).
- * The access token is not kept: the page reads nothing from the EHR, only the adapter's cache.
+ * The access token is not kept: the page reads nothing from the EHR, only the adapter's cache. The
+ * launch state and the session are sealed tokens, so every replica can carry on any of them.
  */
 export function createSidebarRoutes(deps: SidebarDeps): Router {
   const router = Router();
-  const pending = expiringMap<{ iss: string; verifier: string; tokenEndpoint: string }>(STATE_TTL_MS);
-  const sessions = expiringMap<{ pseudonym: string; iss: string; answered: Set<string> }>(SESSION_TTL_MS);
+  // Sealed, not stored: the callback and the feedback may reach any replica.
+  const launchStates = createTokenSealer(deps.secret, 'launch');
+  const sessions = createTokenSealer(deps.secret, 'session');
   const redirectUri = `${withoutSlash(deps.publicBaseUrl)}/sidebar/callback`;
   const issuers = new Set(deps.issuers.map(withoutSlash));
 
-  const renderFor = async (response: Response, session: string) => {
-    const state = sessions.get(session)!;
+  const renderFor = async (response: Response, session: string, answered: ReadonlySet<string>) => {
+    const state = sessions.open<Session>(session)!;
     const set = await deps.cards.latest(state.pseudonym).catch((cause: unknown) => {
       throw new UnavailableError('The card store is unavailable; reopen the assistant in a moment', {
         cause,
@@ -78,7 +71,7 @@ export function createSidebarRoutes(deps: SidebarDeps): Router {
         'referrer-policy': 'no-referrer',
         'x-content-type-options': 'nosniff',
       })
-      .send(renderSidebarPage({ set, session, nonce, answered: state.answered }));
+      .send(renderSidebarPage({ set, session, nonce, answered }));
   };
 
   router.get('/sidebar/launch', async (request, response) => {
@@ -97,9 +90,11 @@ export function createSidebarRoutes(deps: SidebarDeps): Router {
     const smart = (await discovery.json()) as { authorization_endpoint?: string; token_endpoint?: string };
     if (!smart.authorization_endpoint || !smart.token_endpoint)
       throw new UnavailableError("The EHR's SMART configuration names no authorization or token endpoint");
-    const state = random();
     const verifier = random();
-    pending.set(state, { iss, verifier, tokenEndpoint: smart.token_endpoint });
+    const state = launchStates.seal(
+      { iss, verifier, tokenEndpoint: smart.token_endpoint } satisfies LaunchState,
+      STATE_TTL_MS,
+    );
     const authorize = new URL(smart.authorization_endpoint);
     for (const [name, value] of Object.entries({
       response_type: 'code',
@@ -120,7 +115,7 @@ export function createSidebarRoutes(deps: SidebarDeps): Router {
     const { code, state, error } = request.query;
     if (typeof error === 'string')
       throw new AppError(ErrorCode.Forbidden, `The EHR did not authorize the sidebar: ${error}`);
-    const launch = typeof state === 'string' ? pending.take(state) : undefined;
+    const launch = typeof state === 'string' ? launchStates.open<LaunchState>(state) : undefined;
     if (!launch || typeof code !== 'string')
       throw new InvalidInputError('Unknown or expired launch: open the assistant again');
     const exchange = await fetch(launch.tokenEndpoint, {
@@ -142,21 +137,19 @@ export function createSidebarRoutes(deps: SidebarDeps): Router {
       throw new AppError(ErrorCode.Forbidden, `The EHR refused the code: ${token.error ?? exchange.status}`);
     if (typeof token.patient !== 'string' || !/^[A-Za-z0-9\-.]{1,64}$/.test(token.patient))
       throw new AppError(ErrorCode.Forbidden, 'The EHR launched the sidebar without a patient in context');
-    const session = random();
-    sessions.set(session, {
-      pseudonym: deps.pseudonymOf(token.patient),
-      iss: launch.iss,
-      answered: new Set(),
-    });
-    await renderFor(response, session);
+    const session = sessions.seal(
+      { pseudonym: deps.pseudonymOf(token.patient), iss: launch.iss } satisfies Session,
+      SESSION_TTL_MS,
+    );
+    await renderFor(response, session, new Set());
   });
 
   router.post(
     '/sidebar/feedback',
     express.urlencoded({ extended: false, limit: '10kb' }),
     async (request, response) => {
-      const { session, card, outcome } = request.body as Record<string, string | undefined>;
-      const state = session ? sessions.get(session) : undefined;
+      const { session, card, outcome, answered } = request.body as Record<string, string | undefined>;
+      const state = session ? sessions.open<Session>(session) : undefined;
       if (!state)
         throw new AppError(ErrorCode.Unauthorized, 'The sidebar session ended: open the assistant again');
       if (outcome !== 'accepted' && outcome !== 'overridden')
@@ -176,9 +169,13 @@ export function createSidebarRoutes(deps: SidebarDeps): Router {
           outcomeTimestamp: new Date().toISOString(),
         },
       ]);
-      state.answered.add(card!);
       deps.logger.info({ patientPseudonym: origin.patientPseudonym, card, outcome }, 'sidebar feedback');
-      await renderFor(response, session!);
+      // The page carries the cards it already answered, so any replica can draw it again.
+      const done = new Set([
+        ...(answered?.split(',') ?? []).filter((id) => /^[0-9a-f-]{36}$/.test(id)),
+        card!,
+      ]);
+      await renderFor(response, session!, done);
     },
   );
 

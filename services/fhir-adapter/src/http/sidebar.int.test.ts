@@ -18,6 +18,7 @@ const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium)
   console.warn(`sidebar browser tests skipped: no Chromium at ${CHROMIUM} (apt install chromium)`);
 const describeInBrowser = hasChromium ? describe : describe.skip;
+const SECRET = 'the-deployment-secret';
 
 const listen = async (server: Server) => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -34,41 +35,43 @@ describeInBrowser('the SMART sidebar page', () => {
   const pseudonymOf = (patientId: string) => `pseudonym-of-${patientId}`.padEnd(16, '0');
   const set = setFor(pseudonymOf('1288992'));
 
+  const cards = new MemoryCardStore();
+  const deps = {
+    cards,
+    pseudonymOf,
+    publishFeedback: async (feedback: Feedback[]) => {
+      published.push(...feedback);
+    },
+    newId: () => crypto.randomUUID(),
+    logger: createLogger({ service: 'sidebar-test', level: 'silent' }),
+  };
+  /** One adapter replica, reachable at `publicBaseUrl`, sealing with `secret`. */
+  const appFor = (publicBaseUrl: string, secret = SECRET) =>
+    createApp({
+      ...deps,
+      publicBaseUrl,
+      verifyEhrJwt: undefined,
+      allowUnauthenticated: true,
+      sidebarLaunchUrl: `${publicBaseUrl}/sidebar/launch`,
+      sidebar: {
+        ...deps,
+        publicBaseUrl,
+        issuers: [`${ehr}${FHIR_BASE_PATH}`],
+        clientId: 'aloe-sidebar',
+        secret,
+      },
+      requestAnalysis: async () => ({ contextId: 'x' }),
+      apiToken: undefined,
+      ready: async () => true,
+    });
+
   beforeAll(async () => {
     ehrServer = createServer(createSandboxEhr().app);
     ehr = await listen(ehrServer);
     adapterServer = createServer();
     adapter = await listen(adapterServer);
-    const cards = new MemoryCardStore();
     await cards.put(set);
-    const deps = {
-      cards,
-      pseudonymOf,
-      publishFeedback: async (feedback: Feedback[]) => {
-        published.push(...feedback);
-      },
-      newId: () => crypto.randomUUID(),
-      logger: createLogger({ service: 'sidebar-test', level: 'silent' }),
-    };
-    adapterServer.on(
-      'request',
-      createApp({
-        ...deps,
-        publicBaseUrl: adapter,
-        verifyEhrJwt: undefined,
-        allowUnauthenticated: true,
-        sidebarLaunchUrl: `${adapter}/sidebar/launch`,
-        sidebar: {
-          ...deps,
-          publicBaseUrl: adapter,
-          issuers: [`${ehr}${FHIR_BASE_PATH}`],
-          clientId: 'aloe-sidebar',
-        },
-        requestAnalysis: async () => ({ contextId: 'x' }),
-        apiToken: undefined,
-        ready: async () => true,
-      }),
-    );
+    adapterServer.on('request', appFor(adapter));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -113,6 +116,39 @@ describeInBrowser('the SMART sidebar page', () => {
       },
     ]);
     await page.close();
+  });
+
+  it('takes the feedback on another replica that shares the secret and the card store', async () => {
+    const page = await browser.newPage();
+    await page.goto(launch('1288992'));
+    const session = (await page.getAttribute('input[name=session]', 'value'))!;
+    const card = (await page.getAttribute('input[name=card]', 'value'))!;
+    await page.close();
+    const replicaB = createServer(appFor(adapter));
+    const b = await listen(replicaB);
+    try {
+      const before = published.length;
+      const answer = await fetch(`${b}/sidebar/feedback`, {
+        method: 'POST',
+        body: new URLSearchParams({ session, card, outcome: 'overridden', answered: '' }),
+      });
+      expect(answer.status).toBe(200);
+      expect(await answer.text()).toContain('your answer is recorded');
+      expect(published.slice(before)).toMatchObject([
+        { suggestionId: 's1', outcome: 'overridden', source: 'sidebar' },
+      ]);
+      // A session sealed with another secret is refused.
+      const stranger = createServer(appFor(adapter, 'another-secret'));
+      const c = await listen(stranger);
+      const refused = await fetch(`${c}/sidebar/feedback`, {
+        method: 'POST',
+        body: new URLSearchParams({ session, card, outcome: 'accepted' }),
+      });
+      expect(refused.status).toBe(401);
+      await new Promise((resolve) => stranger.close(resolve));
+    } finally {
+      await new Promise((resolve) => replicaB.close(resolve));
+    }
   });
 
   it('says the chart is being reviewed for a patient with no suggestions yet', async () => {

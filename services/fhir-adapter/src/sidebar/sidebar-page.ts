@@ -47,6 +47,7 @@ export function renderSidebarPage(options: {
       : `<form method="post" action="/sidebar/feedback">
   <input type="hidden" name="session" value="${escapeHtml(session)}">
   <input type="hidden" name="card" value="${escapeHtml(card)}">
+  <input type="hidden" name="answered" value="${escapeHtml([...(options.answered ?? [])].join(','))}">
   <button name="outcome" value="accepted">Accept</button><button name="outcome" value="overridden">Dismiss</button>
 </form>`;
     return `<article class="${escapeHtml(suggestion.verdict)}" data-card="${escapeHtml(card)}">
