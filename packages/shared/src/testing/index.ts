@@ -1,3 +1,4 @@
+export * from './browser.js';
 export * from './kafka.js';
 export * from './unique-name.js';
 export * from './wait-for.js';

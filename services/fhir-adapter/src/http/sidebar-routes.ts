@@ -54,8 +54,12 @@ export function createSidebarRoutes(deps: SidebarDeps): Router {
   const redirectUri = `${withoutSlash(deps.publicBaseUrl)}/sidebar/callback`;
   const issuers = new Set(deps.issuers.map(withoutSlash));
 
-  const renderFor = async (response: Response, session: string, answered: ReadonlySet<string>) => {
-    const state = sessions.open<Session>(session)!;
+  const renderFor = async (
+    response: Response,
+    session: string,
+    state: Session,
+    answered: ReadonlySet<string>,
+  ) => {
     const set = await deps.cards.latest(state.pseudonym).catch((cause: unknown) => {
       throw new UnavailableError('The card store is unavailable; reopen the assistant in a moment', {
         cause,
@@ -137,11 +141,8 @@ export function createSidebarRoutes(deps: SidebarDeps): Router {
       throw new AppError(ErrorCode.Forbidden, `The EHR refused the code: ${token.error ?? exchange.status}`);
     if (typeof token.patient !== 'string' || !/^[A-Za-z0-9\-.]{1,64}$/.test(token.patient))
       throw new AppError(ErrorCode.Forbidden, 'The EHR launched the sidebar without a patient in context');
-    const session = sessions.seal(
-      { pseudonym: deps.pseudonymOf(token.patient), iss: launch.iss } satisfies Session,
-      SESSION_TTL_MS,
-    );
-    await renderFor(response, session, new Set());
+    const session: Session = { pseudonym: deps.pseudonymOf(token.patient), iss: launch.iss };
+    await renderFor(response, sessions.seal(session, SESSION_TTL_MS), session, new Set());
   });
 
   router.post(
@@ -175,7 +176,7 @@ export function createSidebarRoutes(deps: SidebarDeps): Router {
         ...(answered?.split(',') ?? []).filter((id) => /^[0-9a-f-]{36}$/.test(id)),
         card!,
       ]);
-      await renderFor(response, session!, done);
+      await renderFor(response, session!, state, done);
     },
   );
 

@@ -1,23 +1,24 @@
 // The SMART sidebar page end to end in a real browser (Debian's Chromium via playwright-core): the
 // sandbox EHR launches it (SMART App Launch 2.0, EHR launch, PKCE S256, its own authorization server
 // over HTTP), the page shows the patient's cached suggestions, and accept becomes clinician feedback.
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSandboxEhr, FHIR_BASE_PATH } from '@aloe/sandbox-ehr';
 import { createLogger } from '@aloe/shared/logging';
 import type { Feedback } from '@aloe/shared/schemas';
+import { testChromium } from '@aloe/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Browser, chromium } from 'playwright-core';
 import { setFor } from '../../test/suggestion-set.js';
 import { createApp } from '../app.js';
 import { MemoryCardStore } from '../cards/card-store.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.warn(`sidebar browser tests skipped: no Chromium at ${CHROMIUM} (apt install chromium)`);
-const describeInBrowser = hasChromium ? describe : describe.skip;
+const CHROMIUM = testChromium();
+if (!CHROMIUM.available)
+  console.warn(
+    `sidebar browser tests skipped: no Chromium at ${CHROMIUM.executablePath} (apt install chromium)`,
+  );
+const describeInBrowser = CHROMIUM.available ? describe : describe.skip;
 const SECRET = 'the-deployment-secret';
 
 const listen = async (server: Server) => {
@@ -72,10 +73,7 @@ describeInBrowser('the SMART sidebar page', () => {
     adapter = await listen(adapterServer);
     await cards.put(set);
     adapterServer.on('request', appFor(adapter));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await chromium.launch({ executablePath: CHROMIUM.executablePath, args: CHROMIUM.args });
   });
   afterAll(async () => {
     await browser?.close();

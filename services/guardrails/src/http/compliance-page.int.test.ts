@@ -1,11 +1,11 @@
 // The compliance page in a real browser (Debian's Chromium driven by playwright-core) against the real
 // app on a port, over a PGlite audit log: search, a record, verify (intact, then tampered), export,
 // the role check, and log content that must stay text.
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@aloe/shared/logging';
+import { testChromium } from '@aloe/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { testHarmModelDir } from '../../test/harm-model.js';
@@ -14,11 +14,12 @@ import { type AuditStore, createAuditStore } from '../audit/audit-store.js';
 import { openSqlClient, type SqlClient } from '../audit/sql-client.js';
 import { type HarmClassifier, loadHarmClassifier } from '../rails/classifier/harm-classifier.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.warn(`compliance page tests skipped: no Chromium at ${CHROMIUM} (apt install chromium)`);
-const describeInBrowser = hasChromium ? describe : describe.skip;
+const CHROMIUM = testChromium();
+if (!CHROMIUM.available)
+  console.warn(
+    `compliance page tests skipped: no Chromium at ${CHROMIUM.executablePath} (apt install chromium)`,
+  );
+const describeInBrowser = CHROMIUM.available ? describe : describe.skip;
 
 const COMPLIANCE = 'compliance-officer-token';
 const CLINICIAN = 'clinician-token';
@@ -71,10 +72,7 @@ describeInBrowser('the compliance page', () => {
     server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await chromium.launch({ executablePath: CHROMIUM.executablePath, args: CHROMIUM.args });
     page = await (await browser.newContext({ acceptDownloads: true })).newPage();
   });
   afterAll(async () => {
