@@ -123,11 +123,12 @@ describe('the sentence encoder (all-MiniLM-L6-v2 on onnxruntime)', () => {
     try {
       for (const file of ['model.onnx', 'tokenizer.json'])
         await symlink(join(testHarmModelDir(), file), join(dir, file));
-      const first = await loadSentenceEncoder(dir);
+      // An encoder cut to its first layers still distils the table from the whole model.
+      const first = await loadSentenceEncoder(dir, { layers: 2 });
       const saved = (await readdir(dir)).filter((file) => file.startsWith('token-table-'));
       expect(saved).toEqual(['token-table-afdb6f1a0e45b715-b64.f32']);
       const second = await loadSentenceEncoder(dir);
-      expect(second.id).toBe(first.id);
+      expect(second.id).toBe(first.id.replace(' layers 1-2', ''));
       // Distilled here or by an earlier start: the same table, so the same screen on every replica.
       expect(second.id).toBe(encoder.id);
       expect(second.embedStatic('Recheck the INR.')).toEqual(encoder.embedStatic('Recheck the INR.'));
@@ -135,6 +136,28 @@ describe('the sentence encoder (all-MiniLM-L6-v2 on onnxruntime)', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('runs only its first layers when asked: another reading, the same token table, named in its id', async () => {
+    const cut = await loadSentenceEncoder(testHarmModelDir(), { layers: 4 });
+    try {
+      const text = 'Recheck the INR in three days.';
+      const [early] = await cut.embed([text]);
+      const [late] = await encoder.embed([text]);
+      expect(cut.layers).toBe(4);
+      expect(encoder.layers).toBe(6);
+      expect(early).toHaveLength(384);
+      expect(Math.sqrt(early!.reduce((sum, value) => sum + value * value, 0))).toBeCloseTo(1, 5);
+      expect(early).not.toEqual(late);
+      expect((await cut.embed(['Withhold metformin.', text]))[1]).toEqual(early);
+      expect(cut.embedStatic(text)).toEqual(encoder.embedStatic(text));
+      expect(cut.id).toBe(encoder.id.replace(' tokens@', ' layers 1-4 tokens@'));
+    } finally {
+      await cut.close();
+    }
+    await expect(loadSentenceEncoder(testHarmModelDir(), { layers: 7 })).rejects.toThrow(
+      /has 6 layers; it cannot run 7/,
+    );
   });
 
   it('names the fix when the model files are missing', async () => {
@@ -190,7 +213,7 @@ describe('the learned harm rail', () => {
 
   it('names the encoder by the digest the fetch script pins, and its token table and heads by theirs', () => {
     expect(harm.id).toMatch(
-      /^all-minilm-l6-v2-q@sha256:afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1 tokens@sha256:[0-9a-f]{16} heads@sha256:[0-9a-f]{16} threshold 0\.5 encoder from 0\.\d+$/,
+      /^all-minilm-l6-v2-q@sha256:afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1 layers 1-4 tokens@sha256:[0-9a-f]{16} heads@sha256:[0-9a-f]{16} threshold 0\.5 encoder from 0\.\d+$/,
     );
   });
 
@@ -211,7 +234,7 @@ describe('the learned harm rail', () => {
   });
 
   it('reads every text by the screen from Infinity and by the encoder from 0', async () => {
-    const encoder = await loadSentenceEncoder(testHarmModelDir());
+    const encoder = await loadSentenceEncoder(testHarmModelDir(), { layers: HARM_CLASSIFIER.encoderLayers });
     const text = 'Review the bleeding risk of warfarin with ibuprofen and recheck the INR in 3 days.';
     try {
       const screenOnly = createHarmClassifier(encoder, { ...HARM_CLASSIFIER, encoderFrom: Infinity });
@@ -223,6 +246,17 @@ describe('the learned harm rail', () => {
       );
     } finally {
       await encoder.close();
+    }
+  });
+
+  it('refuses an encoder that runs other layers than its heads were trained on', async () => {
+    const whole = await loadSentenceEncoder(testHarmModelDir());
+    try {
+      expect(() => createHarmClassifier(whole, HARM_CLASSIFIER)).toThrow(
+        /trained on the encoder's first 4 layers; this encoder runs 6/,
+      );
+    } finally {
+      await whole.close();
     }
   });
 });

@@ -27,7 +27,8 @@ export interface HarmScore {
  * sets plus the project's synthetic advice and contrast sentences (README gives the held-out rates).
  * A cascade, so the rail fits the hot path: a screen (an MLP over the static token-table embedding,
  * averaged with the wording model) clears the texts it scores below `encoderFrom`; every other text is
- * scored again with the transformer's embedding and flagged from `threshold` up, so every flag comes
+ * scored again with an embedding from the transformer (its first `encoderLayers` layers: two thirds of
+ * the cost of all six, and in validation as good) and flagged from `threshold` up, so every flag comes
  * from the transformer (but for texts of fewer than three words: wording alone). The threshold and
  * `encoderFrom` were chosen by cross-validation inside the training halves. It catches paraphrases
  * the pattern rules miss; the pattern rules explain themselves better.
@@ -50,6 +51,11 @@ export interface HarmClassifierWeights {
    * transformer and Infinity none (the cross-validation compares both).
    */
   encoderFrom: number;
+  /**
+   * How many of the encoder's six layers the transformer read runs (the meaning head was trained on
+   * that layer's mean-pooled output): a read's cost is proportional to it.
+   */
+  encoderLayers: number;
   wording: { weights: string; bias: number; threshold: number };
   /** The head over the static token-table embedding. */
   screen: SerializedMlp;
@@ -81,6 +87,10 @@ export function createHarmClassifier(
       throw new Error(
         `harm classifier weights expect ${head.inputs}-dimensional embeddings; the encoder gives ${encoder.dimensions}`,
       );
+  if (encoder.layers !== weights.encoderLayers)
+    throw new Error(
+      `harm classifier weights were trained on the encoder's first ${weights.encoderLayers} layers; this encoder runs ${encoder.layers}`,
+    );
   const { encoderFrom } = weights;
   if (Number.isNaN(encoderFrom) || encoderFrom < 0)
     throw new Error(`harm classifier encoderFrom must be a number ≥ 0, not ${encoderFrom}`);
@@ -128,10 +138,17 @@ export function createHarmClassifier(
   };
 }
 
-/** Loads the sentence encoder from `modelDir` (ConfigError naming the fix when it is missing). */
+/**
+ * Loads the sentence encoder from `modelDir`, cut to the layers `weights` were trained on (ConfigError
+ * naming the fix when it is missing).
+ */
 export async function loadHarmClassifier(
   modelDir: string,
   options: { threads?: number } = {},
+  weights: HarmClassifierWeights = HARM_CLASSIFIER,
 ): Promise<HarmClassifier> {
-  return createHarmClassifier(await loadSentenceEncoder(modelDir, options));
+  return createHarmClassifier(
+    await loadSentenceEncoder(modelDir, { ...options, layers: weights.encoderLayers }),
+    weights,
+  );
 }

@@ -5,19 +5,24 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '@aloe/shared/errors';
 import { Tokenizer } from '@huggingface/tokenizers';
 import * as ort from 'onnxruntime-node';
+import { truncateEncoderLayers } from './onnx-layers.js';
 import { loadOrDistilTokenTable, type RunEncoder, type TokenTable } from './token-table.js';
 
 /**
  * all-MiniLM-L6-v2 (int8 ONNX, fetched by infra/models/fetch-harm-model.sh) on onnxruntime's CPU
  * provider: texts → 384-dimensional, mean-pooled, L2-normalised sentence embeddings, as the
- * sentence-transformers model defines them. Runs in-process: ~1 ms for a short sentence and ~4 ms for
- * 55 tokens on one core. `embedStatic` is the cheap approximation from the token table distilled from it.
+ * sentence-transformers model defines them. Runs in-process; a read is compute-bound, ~0.17 ms a token
+ * on one core here for all six layers, so `layers` cuts it after its first layers (onnx-layers.ts) when
+ * a head was trained on that earlier, cheaper output. `embedStatic` is the cheap approximation from the
+ * token table distilled from the whole model.
  */
 export interface SentenceEncoder {
   readonly dimensions: number;
+  /** How many of the model's transformer layers `embed` runs. */
+  readonly layers: number;
   /**
-   * `all-minilm-l6-v2-q@sha256:<model.onnx digest> tokens@sha256:<token table digest, 16>`: which
-   * encoder and table produced a score, for the audit log.
+   * `all-minilm-l6-v2-q@sha256:<model.onnx digest>[ layers 1-N] tokens@sha256:<token table digest, 16>`:
+   * which encoder, how much of it, and which table produced a score, for the audit log.
    */
   readonly id: string;
   embed(texts: readonly string[]): Promise<Float32Array[]>;
@@ -43,22 +48,39 @@ const MAX_TOKENS = 256;
 const SEP_TOKEN_ID = 102;
 const DIMENSIONS = 384;
 
+export interface SentenceEncoderOptions {
+  /** onnxruntime's intra-op threads (default 1). */
+  threads?: number;
+  /** How many of the model's transformer layers `embed` runs (default all six). */
+  layers?: number;
+}
+
+const ALL_LAYERS = 6;
+
 export async function loadSentenceEncoder(
   modelDir: string,
-  options: { threads?: number } = {},
+  options: SentenceEncoderOptions = {},
 ): Promise<SentenceEncoder> {
+  const layers = options.layers ?? ALL_LAYERS;
+  if (!Number.isInteger(layers) || layers < 1 || layers > ALL_LAYERS)
+    throw new Error(`the sentence encoder has ${ALL_LAYERS} layers; it cannot run ${layers}`);
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
+    intraOpNumThreads: options.threads ?? 1,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  };
   let tokenizerJson: object;
+  let onnx: Uint8Array;
   let session: ort.InferenceSession;
   let digest: string;
   try {
     tokenizerJson = JSON.parse(await readFile(join(modelDir, 'tokenizer.json'), 'utf8')) as object;
-    const onnx = await readFile(join(modelDir, 'model.onnx'));
+    onnx = await readFile(join(modelDir, 'model.onnx'));
     digest = createHash('sha256').update(onnx).digest('hex');
-    session = await ort.InferenceSession.create(onnx, {
-      intraOpNumThreads: options.threads ?? 1,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-    });
+    session = await ort.InferenceSession.create(
+      layers === ALL_LAYERS ? onnx : truncateEncoderLayers(onnx, layers),
+      sessionOptions,
+    );
   } catch (cause) {
     throw new ConfigError([
       `GUARDRAILS_HARM_MODEL_DIR: the harm rail's sentence encoder is missing or unreadable in ${modelDir} (${(cause as Error).message}); run \`bash infra/models/fetch-harm-model.sh\``,
@@ -71,24 +93,35 @@ export async function loadSentenceEncoder(
     if (tokenIds.length === MAX_TOKENS) tokenIds[MAX_TOKENS - 1] = SEP_TOKEN_ID;
     return tokenIds;
   };
-  const lastHiddenState: RunEncoder = async (batch) => {
-    const ids = batch.flat();
-    const shape = [batch.length, batch[0]!.length];
-    const output = await session.run({
-      input_ids: new ort.Tensor('int64', BigInt64Array.from(ids.map((id) => BigInt(id))), shape),
-      attention_mask: new ort.Tensor('int64', new BigInt64Array(ids.length).fill(1n), shape),
-      token_type_ids: new ort.Tensor('int64', new BigInt64Array(ids.length), shape),
-    });
-    return output.last_hidden_state!.data as Float32Array;
-  };
+  const runOn =
+    (on: ort.InferenceSession): RunEncoder =>
+    async (batch) => {
+      const ids = batch.flat();
+      const shape = [batch.length, batch[0]!.length];
+      const output = await on.run({
+        input_ids: new ort.Tensor('int64', BigInt64Array.from(ids.map((id) => BigInt(id))), shape),
+        attention_mask: new ort.Tensor('int64', new BigInt64Array(ids.length).fill(1n), shape),
+        token_type_ids: new ort.Tensor('int64', new BigInt64Array(ids.length), shape),
+      });
+      return output.last_hidden_state!.data as Float32Array;
+    };
+  const lastHiddenState = runOn(session);
   const vocabSize = Object.keys((tokenizerJson as { model: { vocab: object } }).model.vocab).length;
+  // The table always comes from the whole model (the same table whatever `layers` is); a cut encoder
+  // opens the whole one only when the table has not been distilled yet.
+  let wholeModel: ort.InferenceSession | undefined;
   const table: TokenTable = await loadOrDistilTokenTable(
     modelDir,
     digest,
     vocabSize,
     DIMENSIONS,
-    lastHiddenState,
-  );
+    layers === ALL_LAYERS
+      ? lastHiddenState
+      : async (batch) => {
+          wholeModel ??= await ort.InferenceSession.create(onnx, sessionOptions);
+          return runOn(wholeModel)(batch);
+        },
+  ).finally(() => wholeModel?.release());
   const embedOne = async (text: string): Promise<Float32Array> => {
     const tokenIds = tokenize(text);
     const width = DIMENSIONS;
@@ -105,7 +138,8 @@ export async function loadSentenceEncoder(
   };
   return {
     dimensions: DIMENSIONS,
-    id: `all-minilm-l6-v2-q@sha256:${digest} tokens@sha256:${table.digest.slice(0, 16)}`,
+    layers,
+    id: `all-minilm-l6-v2-q@sha256:${digest}${layers === ALL_LAYERS ? '' : ` layers 1-${layers}`} tokens@sha256:${table.digest.slice(0, 16)}`,
     // One text per run: the int8 model quantises activations per tensor, so a text's embedding would
     // otherwise shift with whatever else shares its batch; a verdict must not depend on its neighbours.
     async embed(texts) {
