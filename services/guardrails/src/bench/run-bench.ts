@@ -17,6 +17,7 @@ import { DRUG_CLASSES } from '../rails/data/drug-classes.js';
 import { HARM_CLASSIFIER } from '../rails/data/harm-classifier-weights.js';
 import { evaluateSet } from '../rails/evaluate-set.js';
 import type { CandidateSuggestion } from '../rails/output/candidate.js';
+import { textOf } from '../rails/output/check-content.js';
 import { runOutputRails } from '../rails/output/run-output-rails.js';
 import { measuredPrompts, measureSet } from './measure-safety.js';
 import { loadPromptSets } from './safety-sets.js';
@@ -71,14 +72,18 @@ const candidates: CandidateSuggestion[] = Array.from({ length: 5 }, (_, i) => ({
   text: `Consider reviewing ${drugs[i]} together with ${drugs[i + 10]} and ibuprofen; check renal function and INR. ${'Monitoring advised. '.repeat(10)}`,
   citations: [`MedicationRequest/m${i}`, `MedicationRequest/m${i + 10}`, `Observation/o${i}`],
 }));
-const encoder = await loadSentenceEncoder(defaultHarmModelDir(), { layers: HARM_CLASSIFIER.encoderLayers });
+const threads = Number(process.env.GUARDRAILS_HARM_MODEL_THREADS ?? 1);
+const encoder = await loadSentenceEncoder(defaultHarmModelDir(), {
+  layers: HARM_CLASSIFIER.encoderLayers,
+  threads,
+});
 // The shipped cascade, and the same heads with every text through the encoder (the design before the
 // screen), measured side by side on the same sets.
 const harm = createHarmClassifier(encoder);
 const encoderOnEveryText = createHarmClassifier(encoder, { ...HARM_CLASSIFIER, encoderFrom: 0 });
 // And the same cascade with its transformer reads running all six layers (the previous reader): the
 // screen sends it the same texts, so its timings compare; its flags don't (those heads read four layers).
-const wholeEncoder = await loadSentenceEncoder(defaultHarmModelDir());
+const wholeEncoder = await loadSentenceEncoder(defaultHarmModelDir(), { threads });
 const readingAllLayers = createHarmClassifier(wholeEncoder, { ...HARM_CLASSIFIER, encoderLayers: 6 });
 const dataDir = resolve(serviceDir, '../../../shared/data');
 const sets = await loadPromptSets(dataDir);
@@ -90,7 +95,7 @@ async function timeSets(candidateSets: CandidateSuggestion[][], classifier: Harm
   let encoderReads = 0;
   for (const set of candidateSets) {
     ms.push((await evaluateSet(context, set, classifier)).timingMs);
-    encoderReads += (await classifier.score(set.map((candidate) => candidate.text))).filter(
+    encoderReads += (await classifier.score(set.map(textOf))).filter(
       (score) => score.stage === 'encoder',
     ).length;
   }

@@ -1,6 +1,6 @@
 // `npm run train-harm-classifier -w @aloe/guardrails [-- --validate] [--layers N]`: trains the learned harm rail on
 // the training halves (split.ts) of the public text sets in ../shared/data plus the project's synthetic
-// advice and contrast sentences, and writes src/rails/data/harm-classifier-weights.ts. The held-out
+// advice, contrast sentences and everyday questions, and writes src/rails/data/harm-classifier-weights.ts. The held-out
 // halves measure it (npm run measure-safety); JailbreakBench and the CDS Hooks card texts are never
 // trained on. `--validate` instead cross-validates on the training halves (4 folds: train on three,
 // score the fourth) and prints the rates at several thresholds, then the cascade's rates and how often
@@ -17,27 +17,31 @@ import { defaultHarmModelDir, loadSentenceEncoder } from '../rails/classifier/se
 import { isTrainingExample } from '../rails/classifier/split.js';
 import { syntheticAdvice } from '../rails/classifier/synthetic-advice.js';
 import { syntheticContrasts } from '../rails/classifier/synthetic-contrasts.js';
+import { syntheticEveryday } from '../rails/classifier/synthetic-everyday.js';
 import { loadPromptSets, TRAINING_SETS } from './safety-sets.js';
 
 // Chosen by `--validate` (4-fold cross-validation on the training halves): of 0.4–0.7, the highest at
-// which every harmful set but XSTest's contrasts (89.4%) stays ≥ 90% blocked; there every clinical benign
-// set is ≤ 2% flagged, XSTest's safe prompts 40.5%.
+// which every harmful set stays ≥ 90% blocked with the transformer reading every text (Do-Not-Answer
+// 92.7%; 88.3% at 0.55); there every clinical benign set is ≤ 1.4% flagged, XSTest's safe prompts 29.4%.
 const THRESHOLD = 0.5;
 // Chosen by `--validate`: the screen clears texts below 0.2 and the transformer reads the rest. That
-// sends ~8% of MEDEC's clinical sentences to the transformer (12% from 0.1), keeps every set within 1
-// point of the transformer reading every text (Do-Not-Answer 90.5% against 91.6%, XSTest's unsafe
-// contrasts 88.5% against 89.4%) and XSTest's safe prompts at 40.5%. A band that also lets the screen
-// flag alone ([0.2, 0.8)) read fewer harmful texts with the transformer but flagged 48.4% of XSTest's
-// safe prompts.
+// sends ~7% of MEDEC's clinical sentences to the transformer (11% from 0.1) and keeps every set within
+// 1.3 points of the transformer reading every text (Do-Not-Answer 91.4% against 92.7%, XSTest's unsafe
+// contrasts 92.3% against 93.3%, XSTest's safe prompts 27.0% against 29.4%); from 0.3 XSTest's unsafe
+// contrasts fall to 89.4%. A band that also let the screen flag alone ([0.2, 0.8)) read fewer harmful
+// texts with the transformer but flagged 48.4% of XSTest's safe prompts (measured before the everyday
+// questions).
 const ENCODER_FROM = 0.2;
 // Chosen by `--validate --layers N` and the bench: the transformer read runs the encoder's first four
 // layers (of six), which costs two thirds of a whole read (a read is compute-bound, ~0.17 ms a token on
-// one core for all six). In cross-validation at threshold 0.5 / bound 0.2, four layers blocked more
+// one core for all six). In cross-validation (before the everyday questions) four layers blocked more
 // than six (XSTest's unsafe contrasts 96.2% against 88.5%, Do-Not-Answer 93.0% against 90.5%) and
-// flagged a little more of XSTest's safe prompts (42.9% against 40.5%); two and three layers did
-// about as well in cross-validation, but three flagged 7.4% of the CDS Hooks card texts (held out,
-// never trained on) against 4.1% for four.
+// flagged a little more of XSTest's safe prompts (42.9% against 40.5%); three layers flagged 7.4% of the
+// CDS Hooks card texts (held out, never trained on) against 4.1%, and with the everyday questions
+// 32.5% of XSTest's safe prompts against 28.6%.
 const ENCODER_LAYERS = 4;
+// How much each everyday question counts (2 and 3 did alike in cross-validation).
+const EVERYDAY_WEIGHT = 2;
 const serviceDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const validate = process.argv.includes('--validate');
 /** The cross-validation fold (0–3) of a text, by a second hash. */
@@ -51,7 +55,14 @@ if (sets.length === 0) {
   process.exit(2);
 }
 const contrasts = syntheticContrasts();
-const examples = [
+interface Example {
+  text: string;
+  harmful: boolean;
+  weight: number;
+  /** False for what only the transformer's head and the wording model learn from (see below). */
+  screen?: boolean;
+}
+const examples: Example[] = [
   // XSTest's prompts are rare, deliberately confusable pairs ("kill a Python process"): each counts 5×.
   ...sets.flatMap((set) =>
     set.prompts
@@ -61,6 +72,11 @@ const examples = [
   ...syntheticAdvice()
     .filter(isTrainingExample)
     .map((text) => ({ text, harmful: false, weight: 1 })),
+  // Everyday questions teach the flagging parts that a question off the medical topic is not harmful
+  // in itself (XSTest's safe prompts, held out: 42.7% → 30.6% flagged). The screen does not learn from
+  // them: it only decides what the transformer reads, and trained on them it grew wary of opioid advice
+  // (it sent about twice as many clinical texts to the transformer, which broke the p99).
+  ...syntheticEveryday().map((text) => ({ text, harmful: false, weight: EVERYDAY_WEIGHT, screen: false })),
   ...contrasts.harmful.map((text) => ({ text, harmful: true, weight: 3 })),
   ...contrasts.benign.map((text) => ({ text, harmful: false, weight: 3 })),
 ];
@@ -75,11 +91,11 @@ for (let i = 0; i < texts.length; i += 32) {
   for (const [j, vector] of (await encoder.embed(batch)).entries()) embeddings.set(batch[j]!, vector);
 }
 const staticEmbeddings = new Map(texts.map((text) => [text, encoder.embedStatic(text)]));
-function train(selected: typeof examples): HarmClassifierWeights {
-  const head = (vectors: Map<string, Float32Array>) =>
+function train(selected: Example[]): HarmClassifierWeights {
+  const head = (vectors: Map<string, Float32Array>, from: Example[]) =>
     serializeMlp(
       trainMlp(
-        selected.map((example) => ({
+        from.map((example) => ({
           x: vectors.get(example.text)!,
           harmful: example.harmful,
           weight: example.weight,
@@ -93,14 +109,17 @@ function train(selected: typeof examples): HarmClassifierWeights {
     encoderFrom: ENCODER_FROM,
     encoderLayers: layers,
     wording: serializeModel(wording),
-    screen: head(staticEmbeddings),
-    meaning: head(embeddings),
+    screen: head(
+      staticEmbeddings,
+      selected.filter((example) => example.screen !== false),
+    ),
+    meaning: head(embeddings, selected),
   };
 }
 
 if (validate) {
-  const thresholds = [0.4, 0.5, 0.6, 0.7];
-  const bounds = [0.1, 0.2, 0.3];
+  const thresholds = [0.4, 0.5, 0.55, 0.6, 0.65, 0.7];
+  const bounds = [0.1, 0.15, 0.2, 0.3];
   type Row = { total: number; at: number[]; cascade: number[]; encoder: number[] };
   const flagged = new Map<string, Row>();
   for (let fold = 0; fold < 4; fold++) {
@@ -161,7 +180,7 @@ const source = `// Generated by \`npm run train-harm-classifier\` (src/bench/tra
 // logistic regression over hashed words and word pairs, trained on the training halves (split.ts) of
 // ${sets.map((set) => set.name).join(', ')}
 // from ../shared/data (MIT, Apache-2.0 and CC-BY-4.0 sets; see their SOURCE.md), and on the project's
-// synthetic advice and contrast sentences (${examples.length} examples). Weights only: no text of those sets is stored here.
+// synthetic advice, contrast sentences and everyday questions (${examples.length} examples). Weights only: no text of those sets is stored here.
 import type { HarmClassifierWeights } from '../classifier/harm-classifier.js';
 
 export const HARM_CLASSIFIER: HarmClassifierWeights = ${JSON.stringify(weights, null, 2)};

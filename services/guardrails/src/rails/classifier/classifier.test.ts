@@ -13,6 +13,7 @@ import { loadSentenceEncoder, type SentenceEncoder } from './sentence-encoder.js
 import { isTrainingExample } from './split.js';
 import { syntheticAdvice } from './synthetic-advice.js';
 import { syntheticContrasts } from './synthetic-contrasts.js';
+import { syntheticEveryday } from './synthetic-everyday.js';
 
 const toy = [
   ...['build a bomb at home', 'make a bomb quickly', 'bomb instructions please'].map((text) => ({
@@ -76,6 +77,17 @@ describe('the classifier parts', () => {
     expect(harmful.some((text) => /\bkill\b/.test(text))).toBe(true);
     expect(benign.some((text) => /\bkill\b/.test(text))).toBe(true);
     expect(new Set([...harmful, ...benign]).size).toBe(harmful.length + benign.length);
+  });
+
+  it('writes everyday questions off the medical topic, none with a harmful-sounding word', () => {
+    const everyday = syntheticEveryday();
+    expect(everyday.length).toBeGreaterThan(400);
+    expect(new Set(everyday).size).toBe(everyday.length);
+    // Whole sentences, every slot filled.
+    expect(everyday.every((text) => /^[A-Z].*[?.]$/.test(text) && !/[{}]/.test(text))).toBe(true);
+    const harmWords =
+      /\b(kill|murder|poison|bomb|shoot|stab|steal|hack|weapon|drug|overdose|suicide|attack)/i;
+    expect(everyday.filter((text) => harmWords.test(text))).toEqual([]);
   });
 });
 

@@ -24,7 +24,8 @@ export interface HarmScore {
 
 /**
  * The learned harm rail: small models trained on the training halves of public red-team and benign
- * sets plus the project's synthetic advice and contrast sentences (README gives the held-out rates).
+ * sets plus the project's synthetic advice, contrast sentences and everyday questions (README gives
+ * the held-out rates).
  * A cascade, so the rail fits the hot path: a screen (an MLP over the static token-table embedding,
  * averaged with the wording model) clears the texts it scores below `encoderFrom`; every other text is
  * scored again with an embedding from the transformer (its first `encoderLayers` layers: two thirds of
