@@ -1,6 +1,7 @@
 import { Kafka, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 import { createKafkaLogCreator, toKafkaLogLevel } from '../logging/kafkajs-log-creator.js';
+import { fixKafkaRequestQueue } from './request-queue-fix.js';
 
 export interface KafkaConnectionOptions {
   brokers: readonly string[];
@@ -11,8 +12,9 @@ export interface KafkaConnectionOptions {
   requestTimeoutMs?: number;
 }
 
-/** A KafkaJS client whose logs go to our logger. */
+/** A KafkaJS client whose logs go to our logger (and without KafkaJS's idle wake-up loop). */
 export function createKafka(options: KafkaConnectionOptions, logger: Logger): Kafka {
+  fixKafkaRequestQueue();
   const config: KafkaConfig = {
     clientId: options.clientId,
     brokers: [...options.brokers],
