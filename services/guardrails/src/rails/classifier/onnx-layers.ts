@@ -81,10 +81,9 @@ export function truncateEncoderLayers(onnx: Uint8Array, layers: number): Uint8Ar
   if (outputs.length !== 1) throw new Error(`expected one graph output, found ${outputs.length}`);
   const original = readFields(outputs[0]!.payload!);
   const originalName = text(original.find((part) => part.number === VALUE_INFO_NAME)!.payload!);
-  // The cut output keeps the original output's name (and its [batch, sequence, hidden] type): the node
-  // that produces it is renamed, and so are its consumers among the kept nodes.
-  const rename = (name: string) =>
-    name === target ? originalName : name === originalName ? `${name}.cut` : name;
+  // The cut output takes the original output's name (and so its [batch, sequence, hidden] type): the
+  // node that produces it writes that name. Nothing kept reads it (it is the last step).
+  const rename = (name: string) => (name === target ? originalName : name);
 
   const kept: Uint8Array[] = [];
   for (const field of graph) {
