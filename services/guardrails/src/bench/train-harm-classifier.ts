@@ -37,8 +37,8 @@ const ENCODER_FROM = 0.2;
 // one core for all six). In cross-validation (before the everyday questions) four layers blocked more
 // than six (XSTest's unsafe contrasts 96.2% against 88.5%, Do-Not-Answer 93.0% against 90.5%) and
 // flagged a little more of XSTest's safe prompts (42.9% against 40.5%); three layers flagged 7.4% of the
-// CDS Hooks card texts (held out, never trained on) against 4.1%, and with the everyday questions
-// 32.5% of XSTest's safe prompts against 28.6%.
+// CDS Hooks card texts (never trained on, but this choice looked at them) against 4.1%, and with the
+// everyday questions 32.5% of XSTest's safe prompts against 28.6% (both at bound 0.1).
 const ENCODER_LAYERS = 4;
 // How much each everyday question counts (2 and 3 did alike in cross-validation).
 const EVERYDAY_WEIGHT = 2;

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@aloe/shared/errors';
@@ -170,6 +170,19 @@ describe('the sentence encoder (all-MiniLM-L6-v2 on onnxruntime)', () => {
     await expect(loadSentenceEncoder(testHarmModelDir(), { layers: 7 })).rejects.toThrow(
       /has 6 layers; it cannot run 7/,
     );
+  });
+
+  it('says when a model cannot be cut after its first layers, instead of blaming the download', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aloe-other-model-'));
+    try {
+      await symlink(join(testHarmModelDir(), 'tokenizer.json'), join(dir, 'tokenizer.json'));
+      await writeFile(join(dir, 'model.onnx'), 'not an ONNX graph');
+      await expect(loadSentenceEncoder(dir, { layers: 4 })).rejects.toThrow(
+        /cannot be cut after layer 4 \(not an ONNX model.*\); the rail expects the all-MiniLM-L6-v2 export/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('names the fix when the model files are missing', async () => {

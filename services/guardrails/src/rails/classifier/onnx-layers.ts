@@ -6,7 +6,9 @@
  * (`last_hidden_state`), so callers read it the same way.
  *
  * ONNX files are protocol buffers (onnx.proto3): this edits the wire format directly, field numbers
- * below, rather than pulling in a full ONNX toolkit for one cut.
+ * below, rather than pulling in a full ONNX toolkit for one cut. It follows nodes' explicit inputs
+ * only, which is all a BERT export like the pinned one has: no If/Loop subgraphs, and no initialisers
+ * also listed as graph inputs (older exports did that; a cut would leave them as required inputs).
  */
 const MODEL_GRAPH = 7;
 const GRAPH_NODE = 1;

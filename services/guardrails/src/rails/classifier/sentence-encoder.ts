@@ -69,22 +69,34 @@ export async function loadSentenceEncoder(
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
   };
+  const missing = (cause: unknown) =>
+    new ConfigError([
+      `GUARDRAILS_HARM_MODEL_DIR: the harm rail's sentence encoder is missing or unreadable in ${modelDir} (${(cause as Error).message}); run \`bash infra/models/fetch-harm-model.sh\``,
+    ]);
   let tokenizerJson: object;
   let onnx: Uint8Array;
-  let session: ort.InferenceSession;
   let digest: string;
   try {
     tokenizerJson = JSON.parse(await readFile(join(modelDir, 'tokenizer.json'), 'utf8')) as object;
     onnx = await readFile(join(modelDir, 'model.onnx'));
     digest = createHash('sha256').update(onnx).digest('hex');
-    session = await ort.InferenceSession.create(
-      layers === ALL_LAYERS ? onnx : truncateEncoderLayers(onnx, layers),
-      sessionOptions,
-    );
   } catch (cause) {
-    throw new ConfigError([
-      `GUARDRAILS_HARM_MODEL_DIR: the harm rail's sentence encoder is missing or unreadable in ${modelDir} (${(cause as Error).message}); run \`bash infra/models/fetch-harm-model.sh\``,
-    ]);
+    throw missing(cause);
+  }
+  let reader: Uint8Array = onnx;
+  if (layers < ALL_LAYERS)
+    try {
+      reader = truncateEncoderLayers(onnx, layers);
+    } catch (cause) {
+      throw new ConfigError([
+        `GUARDRAILS_HARM_MODEL_DIR: the model in ${modelDir} cannot be cut after layer ${layers} (${(cause as Error).message}); the rail expects the all-MiniLM-L6-v2 export that infra/models/fetch-harm-model.sh pins`,
+      ]);
+    }
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(reader, sessionOptions);
+  } catch (cause) {
+    throw missing(cause);
   }
   const tokenizer = new Tokenizer(tokenizerJson, { do_lower_case: true });
   const tokenize = (text: string): number[] => {

@@ -209,7 +209,7 @@ const STORY_FRAMES = [
 const fill = (frames: readonly string[], slot: string, values: readonly string[]) =>
   frames.flatMap((frame) => values.map((value) => frame.replace(`{${slot}}`, value)));
 
-/** Every everyday question or request, in a fixed order (~490). */
+/** Every everyday question or request, in a fixed order (~510). */
 export function syntheticEveryday(): string[] {
   return [
     ...fill(TASK_FRAMES, 'task', TASKS),
