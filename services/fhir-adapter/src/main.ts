@@ -117,6 +117,8 @@ const app = createApp({
     issuers: [config.fhir.baseUrl],
     clientId: config.sidebarClientId,
     secret: config.pseudonymKey,
+    sessionIdleMs: config.sidebarSession.idleMs,
+    sessionMaxMs: config.sidebarSession.maxMs,
     cards,
     pseudonymOf,
     publishFeedback,

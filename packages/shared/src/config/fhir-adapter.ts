@@ -51,6 +51,10 @@ export const FhirAdapterConfig = z
     FHIR_ADAPTER_SIDEBAR_LAUNCH_URL: envUrl().optional(),
     /** The sidebar's client id at the EHR's authorization server (public client, PKCE). */
     FHIR_ADAPTER_SIDEBAR_CLIENT_ID: envString().default('aloe-sidebar'),
+    /** A sidebar session ends after this many minutes without an answer (each answer renews it). */
+    FHIR_ADAPTER_SIDEBAR_SESSION_IDLE_MINUTES: envInt({ min: 1, max: 24 * 60 }).default(60),
+    /** ... and this many hours after the EHR launched it, answers or not. */
+    FHIR_ADAPTER_SIDEBAR_SESSION_MAX_HOURS: envInt({ min: 1, max: 24 }).default(12),
     /**
      * Redis for the card store every replica shares (`redis://` or `rediss://`); unset = in memory, per
      * replica (the embedded default, right for one replica).
@@ -119,6 +123,10 @@ export const FhirAdapterConfig = z
       env.FHIR_ADAPTER_SIDEBAR_LAUNCH_URL ??
       `${env.FHIR_ADAPTER_PUBLIC_URL.replace(/\/+$/, '')}/sidebar/launch`,
     sidebarClientId: env.FHIR_ADAPTER_SIDEBAR_CLIENT_ID,
+    sidebarSession: {
+      idleMs: env.FHIR_ADAPTER_SIDEBAR_SESSION_IDLE_MINUTES * 60_000,
+      maxMs: env.FHIR_ADAPTER_SIDEBAR_SESSION_MAX_HOURS * 3_600_000,
+    },
     cardStore: {
       url: env.FHIR_ADAPTER_CARD_STORE_URL,
       ttlSeconds: env.FHIR_ADAPTER_CARD_TTL_HOURS * 3_600,

@@ -81,6 +81,24 @@ describe('loadConfig', () => {
     ).toMatch(/^GUARDRAILS_HARM_MODEL_THREADS: .*\(got "0"\)$/m);
   });
 
+  it('ends sidebar sessions after an idle hour and 12 hours at most unless told otherwise', () => {
+    expect(loadConfig(FhirAdapterConfig, {}).sidebarSession).toEqual({
+      idleMs: 60 * 60_000,
+      maxMs: 12 * 3_600_000,
+    });
+    expect(
+      loadConfig(FhirAdapterConfig, {
+        FHIR_ADAPTER_SIDEBAR_SESSION_IDLE_MINUTES: '15',
+        FHIR_ADAPTER_SIDEBAR_SESSION_MAX_HOURS: '8',
+      }).sidebarSession,
+    ).toEqual({ idleMs: 15 * 60_000, maxMs: 8 * 3_600_000 });
+    expect(
+      problemsOf(() => loadConfig(FhirAdapterConfig, { FHIR_ADAPTER_SIDEBAR_SESSION_MAX_HOURS: '48' })).join(
+        '\n',
+      ),
+    ).toMatch(/^FHIR_ADAPTER_SIDEBAR_SESSION_MAX_HOURS: .*\(got "48"\)$/m);
+  });
+
   it('reports every bad variable at once, by name', () => {
     const problems = problemsOf(() =>
       loadConfig(InferenceConfig, {

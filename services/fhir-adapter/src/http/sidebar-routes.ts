@@ -20,11 +20,18 @@ export interface SidebarDeps {
   publishFeedback: (feedback: Feedback[]) => Promise<void>;
   newId: () => string;
   logger: Logger;
+  /**
+   * A session ends after this long without an answer (default 1 h); each answer renews it, up to
+   * `sessionMaxMs` after the launch (default 12 h, a long shift). Then the clinician opens it again.
+   */
+  sessionIdleMs?: number;
+  sessionMaxMs?: number;
 }
 
 const SCOPE = 'launch openid fhirUser patient/*.rs';
 const STATE_TTL_MS = 10 * 60_000;
-const SESSION_TTL_MS = 60 * 60_000;
+const SESSION_IDLE_MS = 60 * 60_000;
+const SESSION_MAX_MS = 12 * 60 * 60_000;
 const random = () => randomBytes(32).toString('base64url');
 const withoutSlash = (url: string) => url.replace(/\/+$/, '');
 
@@ -36,6 +43,8 @@ interface LaunchState {
 interface Session {
   pseudonym: string;
   iss: string;
+  /** When the EHR launched it (ms since the epoch): the renewals end `sessionMaxMs` after. */
+  startedAt: number;
 }
 
 /**
@@ -44,7 +53,8 @@ interface Session {
  * `/sidebar/callback` exchanges the code for the patient in context and shows that patient's latest
  * suggestions from the card store; accept / dismiss become clinician feedback (source `sidebar`).
  * The access token is not kept: the page reads nothing from the EHR, only the adapter's cache. The
- * launch state and the session are sealed tokens, so every replica can carry on any of them.
+ * launch state and the session are sealed tokens, so every replica can carry on any of them; each
+ * answer renews the session (idle limit), up to a maximum after the launch.
  */
 export function createSidebarRoutes(deps: SidebarDeps): Router {
   const router = Router();
@@ -53,6 +63,11 @@ export function createSidebarRoutes(deps: SidebarDeps): Router {
   const sessions = createTokenSealer(deps.secret, 'session');
   const redirectUri = `${withoutSlash(deps.publicBaseUrl)}/sidebar/callback`;
   const issuers = new Set(deps.issuers.map(withoutSlash));
+  const idleMs = deps.sessionIdleMs ?? SESSION_IDLE_MS;
+  const maxMs = deps.sessionMaxMs ?? SESSION_MAX_MS;
+  /** A fresh token for `session`: good for `idleMs`, never past `maxMs` after the launch. */
+  const sealSession = (session: Session) =>
+    sessions.seal(session, Math.min(idleMs, session.startedAt + maxMs - Date.now()));
 
   const renderFor = async (
     response: Response,
@@ -141,8 +156,12 @@ export function createSidebarRoutes(deps: SidebarDeps): Router {
       throw new AppError(ErrorCode.Forbidden, `The EHR refused the code: ${token.error ?? exchange.status}`);
     if (typeof token.patient !== 'string' || !/^[A-Za-z0-9\-.]{1,64}$/.test(token.patient))
       throw new AppError(ErrorCode.Forbidden, 'The EHR launched the sidebar without a patient in context');
-    const session: Session = { pseudonym: deps.pseudonymOf(token.patient), iss: launch.iss };
-    await renderFor(response, sessions.seal(session, SESSION_TTL_MS), session, new Set());
+    const session: Session = {
+      pseudonym: deps.pseudonymOf(token.patient),
+      iss: launch.iss,
+      startedAt: Date.now(),
+    };
+    await renderFor(response, sealSession(session), session, new Set());
   });
 
   router.post(
@@ -176,7 +195,8 @@ export function createSidebarRoutes(deps: SidebarDeps): Router {
         ...(answered?.split(',') ?? []).filter((id) => /^[0-9a-f-]{36}$/.test(id)),
         card!,
       ]);
-      await renderFor(response, session!, state, done);
+      // Answering renews the session (the page carries the new token).
+      await renderFor(response, sealSession(state), state, done);
     },
   );
 

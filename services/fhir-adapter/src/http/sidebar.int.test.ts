@@ -47,7 +47,11 @@ describeInBrowser('the SMART sidebar page', () => {
     logger: createLogger({ service: 'sidebar-test', level: 'silent' }),
   };
   /** One adapter replica, reachable at `publicBaseUrl`, sealing with `secret`. */
-  const appFor = (publicBaseUrl: string, secret = SECRET) =>
+  const appFor = (
+    publicBaseUrl: string,
+    secret = SECRET,
+    sessionLimits: { sessionIdleMs?: number; sessionMaxMs?: number } = {},
+  ) =>
     createApp({
       ...deps,
       publicBaseUrl,
@@ -60,6 +64,7 @@ describeInBrowser('the SMART sidebar page', () => {
         issuers: [`${ehr}${FHIR_BASE_PATH}`],
         clientId: 'aloe-sidebar',
         secret,
+        ...sessionLimits,
       },
       requestAnalysis: async () => ({ contextId: 'x' }),
       apiToken: undefined,
@@ -82,8 +87,8 @@ describeInBrowser('the SMART sidebar page', () => {
     );
   });
 
-  const launch = (patient: string) =>
-    `${ehr}/ehr/launch?${new URLSearchParams({ app: `${adapter}/sidebar/launch`, patient })}`;
+  const launch = (patient: string, app = adapter) =>
+    `${ehr}/ehr/launch?${new URLSearchParams({ app: `${app}/sidebar/launch`, patient })}`;
 
   it('launches from the EHR, shows the patient’s allowed and warned suggestions with evidence, and records accept', async () => {
     const page = await browser.newPage();
@@ -146,6 +151,57 @@ describeInBrowser('the SMART sidebar page', () => {
       await new Promise((resolve) => stranger.close(resolve));
     } finally {
       await new Promise((resolve) => replicaB.close(resolve));
+    }
+  });
+
+  it('renews a session with every answer, ends it when idle, and ends it for good after its maximum', async () => {
+    // Seconds instead of the defaults (1 h idle, 12 h in all), on a replica of their own, for a
+    // patient with two suggestions shown (the page after one answer still carries a form, and so the
+    // renewed session).
+    const base = setFor(pseudonymOf('1288993'));
+    await cards.put({
+      ...base,
+      setId: '5d1c7e2a-8b3f-4c6d-9e0a-2b3c4d5e6f7a',
+      patient: { ...base.patient, ref: 'Patient/1288993' },
+      suggestions: [base.suggestions[0]!, { ...base.suggestions[1]!, verdict: 'allow', reasons: [] }],
+    });
+    const server = createServer();
+    const short = await listen(server);
+    server.on('request', appFor(short, SECRET, { sessionIdleMs: 1_500, sessionMaxMs: 3_000 }));
+    const sessionIn = (html: string) => /name="session" value="([^"]+)"/.exec(html)![1]!;
+    const answer = (session: string, card: string) =>
+      fetch(`${short}/sidebar/feedback`, {
+        method: 'POST',
+        body: new URLSearchParams({ session, card, outcome: 'accepted' }),
+      });
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    try {
+      const page = await browser.newPage();
+      await page.goto(launch('1288993', short));
+      const launched = (await page.getAttribute('input[name=session]', 'value'))!;
+      const card = (await page.getAttribute('input[name=card]', 'value'))!;
+      await page.close();
+      const startedAt = Date.now();
+
+      await sleep(700);
+      const first = await answer(launched, card);
+      expect(first.status).toBe(200);
+      const renewed = sessionIn(await first.text());
+      expect(renewed).not.toBe(launched);
+      await sleep(startedAt + 1_800 - Date.now());
+      // Past the launch token's idle limit: it is refused, the renewed one is not.
+      expect((await answer(launched, card)).status).toBe(401);
+      // The same card again (a changed mind), so the page still shows the other one's form.
+      const second = await answer(renewed, card);
+      expect(second.status).toBe(200);
+      const renewedAgain = sessionIn(await second.text());
+      await sleep(startedAt + 3_200 - Date.now());
+      // Past the maximum: even a token renewed a moment ago is refused.
+      const late = await answer(renewedAgain, card);
+      expect(late.status).toBe(401);
+      expect(await late.text()).toContain('The sidebar session ended');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 
