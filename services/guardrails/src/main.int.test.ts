@@ -33,7 +33,7 @@ describe('guardrails start-up', () => {
     );
   });
 
-  it('runs as a process: health, readiness, the compliance API, then a clean SIGTERM', async () => {
+  it('runs as a process: health, readiness, the compliance API, metrics, then a clean SIGTERM', async () => {
     const child = spawn(process.execPath, ['dist/main.js'], {
       env: {
         PATH: process.env.PATH,
@@ -67,6 +67,10 @@ describe('guardrails start-up', () => {
     });
     expect(records.status).toBe(200);
     expect(((await records.json()) as { records: unknown[] }).records).toEqual([]);
+    // The metrics port serves the harm rail's series (declared at start, before any text is scored).
+    const metrics = await (await fetch(`http://127.0.0.1:${ready.metricsPort}/metrics`)).text();
+    expect(metrics).toContain('# TYPE aloe_guardrails_harm_texts_total counter');
+    expect(metrics).toContain('# TYPE aloe_guardrails_harm_seconds histogram');
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });

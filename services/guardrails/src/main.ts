@@ -15,6 +15,7 @@ import { recordFeedback } from './flows/record-feedback.js';
 import { reviewContext } from './flows/review-context.js';
 import { createInferenceCaller } from './inference/inference-client.js';
 import { loadHarmClassifier } from './rails/classifier/harm-classifier.js';
+import { withHarmMetrics } from './rails/classifier/harm-metrics.js';
 
 const { config, logger, shutdown } = bootService({
   service: 'guardrails',
@@ -25,15 +26,20 @@ const topics = topicsWithPrefix(config.kafka.topicPrefix);
 bridgeGrpcLogs(logger);
 const now = () => new Date();
 
+const registry = createMetricsRegistry('guardrails');
+
 // Fail closed: without its learned harm rail the service does not start.
 // The first start also distils the screen's token table (~5 s) and saves it beside the model.
 const harmLoadStartedAt = performance.now();
-const harm = await loadHarmClassifier(config.harmModelDir, { threads: config.harmModelThreads }).catch(
-  (error: unknown) => {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`guardrails: cannot start.\n${error.message}\n`);
-    return process.exit(EXIT_CONFIG);
-  },
+const harm = withHarmMetrics(
+  await loadHarmClassifier(config.harmModelDir, { threads: config.harmModelThreads }).catch(
+    (error: unknown) => {
+      if (!(error instanceof ConfigError)) throw error;
+      process.stderr.write(`guardrails: cannot start.\n${error.message}\n`);
+      return process.exit(EXIT_CONFIG);
+    },
+  ),
+  registry,
 );
 logger.info(
   { harmRail: harm.id, loadMs: Math.round(performance.now() - harmLoadStartedAt) },
@@ -41,7 +47,6 @@ logger.info(
 );
 shutdown.onShutdown('harm rail model', () => harm.close());
 
-const registry = createMetricsRegistry('guardrails');
 const metricsServer = await startMetricsServer(registry, { port: config.metrics.port });
 shutdown.onShutdown('metrics server', () => metricsServer.close());
 
