@@ -13,11 +13,7 @@ import { setFor } from '../../test/suggestion-set.js';
 import { createApp } from '../app.js';
 import { MemoryCardStore } from '../cards/card-store.js';
 
-const CHROMIUM = testChromium();
-if (!CHROMIUM.available)
-  console.warn(
-    `sidebar browser tests skipped: no Chromium at ${CHROMIUM.executablePath} (apt install chromium)`,
-  );
+const CHROMIUM = testChromium('sidebar browser tests');
 const describeInBrowser = CHROMIUM.available ? describe : describe.skip;
 const SECRET = 'the-deployment-secret';
 

@@ -14,11 +14,7 @@ import { type AuditStore, createAuditStore } from '../audit/audit-store.js';
 import { openSqlClient, type SqlClient } from '../audit/sql-client.js';
 import { type HarmClassifier, loadHarmClassifier } from '../rails/classifier/harm-classifier.js';
 
-const CHROMIUM = testChromium();
-if (!CHROMIUM.available)
-  console.warn(
-    `compliance page tests skipped: no Chromium at ${CHROMIUM.executablePath} (apt install chromium)`,
-  );
+const CHROMIUM = testChromium('compliance page tests');
 const describeInBrowser = CHROMIUM.available ? describe : describe.skip;
 
 const COMPLIANCE = 'compliance-officer-token';

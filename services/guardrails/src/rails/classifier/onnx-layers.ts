@@ -48,12 +48,14 @@ export function truncateEncoderLayers(onnx: Uint8Array, layers: number): Uint8Ar
   const graph = readFields(graphField.payload);
   const end = layerEndNode(layers - 1);
 
-  // Each node's inputs, and which node produces each tensor.
+  // Each node's fields (read once), its inputs, and which node produces each tensor.
+  const partsOf = new Map<Field, Field[]>();
   const inputsOf = new Map<Field, string[]>();
   const producer = new Map<string, Field>();
   let target: string | undefined;
   for (const field of graph.filter((candidate) => candidate.number === GRAPH_NODE)) {
     const parts = readFields(field.payload!);
+    partsOf.set(field, parts);
     const outputs = parts.filter((part) => part.number === NODE_OUTPUT).map((part) => text(part.payload!));
     inputsOf.set(
       field,
@@ -95,11 +97,13 @@ export function truncateEncoderLayers(onnx: Uint8Array, layers: number): Uint8Ar
         lengthDelimited(
           GRAPH_NODE,
           concat(
-            readFields(field.payload!).map((part) =>
-              part.number === NODE_INPUT || part.number === NODE_OUTPUT
-                ? lengthDelimited(part.number, encode(rename(text(part.payload!))))
-                : part.bytes,
-            ),
+            partsOf
+              .get(field)!
+              .map((part) =>
+                part.number === NODE_INPUT || part.number === NODE_OUTPUT
+                  ? lengthDelimited(part.number, encode(rename(text(part.payload!))))
+                  : part.bytes,
+              ),
           ),
         ),
       );
