@@ -19,6 +19,7 @@ export const jestPreset = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     '^@aloe/shared/([a-z-]+)$': '<rootDir>/../../packages/shared/src/$1/index.ts',
     '^@aloe/sandbox-ehr$': '<rootDir>/../../infra/sandbox-ehr/src/index.ts',
+    '^@aloe/clinical-knowledge$': '<rootDir>/../../packages/clinical-knowledge/src/index.ts',
   },
   testMatch: ['<rootDir>/src/**/*.test.ts'],
   testTimeout: 60_000,

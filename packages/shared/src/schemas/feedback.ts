@@ -6,6 +6,8 @@ export const Feedback = z.object({
   feedbackId: z.uuid(),
   patientPseudonym: Pseudonym,
   suggestionId: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/),
+  /** The knowledge rule behind the card, when the card came from rules rather than the model. */
+  ruleId: z.string().max(100).optional(),
   /** The CDS Hooks card uuid, when the feedback came through CDS Hooks. */
   cardId: z.string().max(100).optional(),
   source: z.enum(['cds-hooks', 'sidebar']),

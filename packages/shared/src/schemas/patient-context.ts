@@ -9,15 +9,42 @@ export const ContextItemKind = z.enum([
   'encounter',
   'procedure',
   'immunization',
+  'care-plan',
   'note',
 ]);
 export type ContextItemKind = z.infer<typeof ContextItemKind>;
+
+/** A FHIR Period as the EHR wrote it (ISO 8601 dates or date-times). */
+const Period = z.object({ start: z.string().max(40).optional(), end: z.string().max(40).optional() });
+
+/**
+ * A medication's structured dosage (FHIR Dosage), as much as dose rules need: the CDC MME calculation
+ * reads the dose (or the high end of a range), the administrations per day and the route.
+ */
+export const Dose = z.object({
+  text: z.string().max(500).optional(),
+  quantity: Quantity.optional(),
+  /** doseRange, when the EHR gave a range instead of a dose. */
+  range: z.object({ low: Quantity.optional(), high: Quantity.optional() }).optional(),
+  /** rateQuantity (e.g. a patch's mcg/h or an infusion's mL/h). */
+  rate: Quantity.optional(),
+  /** Administrations per day: from frequency (or frequencyMax) per period, else the count of timeOfDay. */
+  frequencyPerDay: z.number().positive().finite().optional(),
+  route: z.string().max(100).optional(),
+  asNeeded: z.boolean().optional(),
+});
+export type Dose = z.infer<typeof Dose>;
 
 /** One clinical fact from the EHR; `ref` always points back at the FHIR resource it came from. */
 export const ContextItem = z.object({
   ref: FhirReference,
   kind: ContextItemKind,
+  /** The preferred coding (RxNorm, SNOMED CT, LOINC …) with the concept's text as display when it has none. */
   code: Coding.optional(),
+  /** Every coding of the concept as the EHR sent it (rules match any of them), and its text. */
+  codings: z.array(Coding).max(20).optional(),
+  /** The concept's text, when the EHR wrote one beside the codings. */
+  codeText: z.string().max(500).optional(),
   /** clinicalStatus / status / verificationStatus, as the EHR said it. */
   status: z.string().max(64).optional(),
   category: z.string().max(64).optional(),
@@ -27,15 +54,30 @@ export const ContextItem = z.object({
   value: Quantity.optional(),
   /** Observations with a coded or text value, or an interpretation. */
   valueText: z.string().max(500).optional(),
+  /** When it ended or must end: abatement, effectivePeriod.end, period.end. */
+  end: z.string().max(40).optional(),
+  /** Conditions: when the EHR recorded it (recordedDate), beside the onset in `date`. */
+  recorded: z.string().max(40).optional(),
   /** Medications: the dose as written, and what we could compute from it. */
-  dose: z
+  dose: Dose.optional(),
+  /** Medications: MedicationRequest.intent (order, plan, proposal …). */
+  intent: z.string().max(32).optional(),
+  /** Medications: what was asked of the pharmacy (dispenseRequest). */
+  supply: z
     .object({
-      text: z.string().max(500).optional(),
+      /** expectedSupplyDuration, in days. */
+      days: z.number().nonnegative().finite().optional(),
       quantity: Quantity.optional(),
-      frequencyPerDay: z.number().positive().finite().optional(),
-      route: z.string().max(100).optional(),
+      refills: z.number().int().nonnegative().optional(),
+      validity: Period.optional(),
     })
     .optional(),
+  /** Medications coded through `medicationReference`: the Medication resource the codes came from. */
+  medicationRef: FhirReference.optional(),
+  /** Observations: the interpretation code (e.g. POS, NEG, H, L). */
+  interpretation: z.string().max(64).optional(),
+  /** Encounters: where the patient went at discharge (hospitalization.dischargeDisposition). */
+  disposition: Coding.optional(),
   /** Allergies: criticality and reactions. */
   criticality: z.enum(['low', 'high', 'unable-to-assess']).optional(),
   reactions: z.array(z.string().max(200)).max(20).optional(),

@@ -25,7 +25,8 @@ const PRIORITY: Record<ContextItem['kind'], number> = {
   note: 4,
   encounter: 5,
   procedure: 6,
-  immunization: 7,
+  'care-plan': 7,
+  immunization: 8,
 };
 
 /** One compact line per item, keyed by its reference. Pure. */
