@@ -24,6 +24,7 @@ const PATIENT_REFERENCE_PATHS: Record<string, string> = {
   MedicationStatement: 'MedicationStatement.subject',
   Observation: 'Observation.subject',
   Procedure: 'Procedure.subject',
+  CarePlan: 'CarePlan.subject',
   DetectedIssue: 'DetectedIssue.patient',
   Communication: 'Communication.subject',
 };
@@ -39,6 +40,7 @@ const DATE_PATHS: Record<string, string> = {
   AllergyIntolerance: 'AllergyIntolerance.recordedDate',
   Procedure: 'Procedure.performed',
   Immunization: 'Immunization.occurrence',
+  CarePlan: 'CarePlan.period',
 };
 
 /** Indexes the FHIR R4 structure definitions and search parameters once per process (~1 s). */

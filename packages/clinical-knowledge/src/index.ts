@@ -4,7 +4,14 @@ export { type ClassId, DRUG_CLASSES } from './data/drug-classes.js';
 export { INTERACTIONS, type Interaction } from './data/interactions.js';
 export { type KnowledgeSource, SOURCES } from './data/sources.js';
 export { type EvaluateOptions, evaluate } from './evaluate.js';
-export { dailyMme, totalMme } from './opioid/mme.js';
+export { dailyMme, MME_THRESHOLDS, type MmeResult, totalMme } from './opioid/mme.js';
+export {
+  allergyConflict,
+  asMedication,
+  drugsNamedIn,
+  type InteractionAnswer,
+  interactionBetween,
+} from './queries.js';
 export { RULES } from './rules/index.js';
 export type { Rule } from './rules/rule.js';
 export { KNOWLEDGE_VERSION } from './version.js';

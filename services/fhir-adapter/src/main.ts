@@ -14,7 +14,8 @@ import { type AccessTokenProvider, createBackendAuth, staticBearer } from './ehr
 import { createAuthorizedClient } from './ehr/fhir-client.js';
 import { submitTransaction } from './ehr/submit-transaction.js';
 import { applySuggestions } from './flows/apply-suggestions.js';
-import { publishContext } from './flows/publish-context.js';
+import { type CaptureDeps, captureContext, contextFromPrefetch } from './flows/capture-context.js';
+import { type PublishContextDeps, publishCapturedContext, publishContext } from './flows/publish-context.js';
 import { createEhrJwtVerifier } from './http/verify-ehr-jwt.js';
 
 const { config, logger, shutdown } = bootService({
@@ -57,30 +58,29 @@ const cards: CardStore = config.cardStore.url
 shutdown.onShutdown('card store', () => cards.close());
 const audit = (event: AuditEvent) =>
   producer.send(topics.audit, [{ key: event.patientPseudonym ?? 'none', value: event }]);
+const capture: CaptureDeps = {
+  client,
+  fhirBase: config.fhir.baseUrl,
+  pseudonymKey: config.pseudonymKey,
+  now,
+  newId: randomUUID,
+  read: {
+    observationWindowDays: config.context.observationWindowDays,
+    observationLimit: config.context.observationLimit,
+    includeNotes: true,
+  },
+};
+const publishing: PublishContextDeps = {
+  capture,
+  publish: (value) =>
+    producer.send(topics.patientContext, [
+      { key: value.patient.pseudonym, value, correlationId: value.contextId },
+    ]),
+  audit,
+  logger,
+};
 const requestAnalysis = async (request: Parameters<typeof publishContext>[1]) => {
-  const context = await publishContext(
-    {
-      capture: {
-        client,
-        fhirBase: config.fhir.baseUrl,
-        pseudonymKey: config.pseudonymKey,
-        now,
-        newId: randomUUID,
-        read: {
-          observationWindowDays: config.context.observationWindowDays,
-          observationLimit: config.context.observationLimit,
-          includeNotes: true,
-        },
-      },
-      publish: (value) =>
-        producer.send(topics.patientContext, [
-          { key: value.patient.pseudonym, value, correlationId: value.contextId },
-        ]),
-      audit,
-      logger,
-    },
-    request,
-  );
+  const context = await publishContext(publishing, request);
   return { contextId: context.contextId };
 };
 
@@ -126,8 +126,12 @@ const app = createApp({
     logger,
   },
   pseudonymOf,
+  captureChart: (request) => captureContext(capture, request),
+  chartFromPrefetch: (request) => contextFromPrefetch(capture, request),
+  publishContext: (context) => publishCapturedContext(publishing, context),
   requestAnalysis,
   publishFeedback,
+  now,
   apiToken: config.apiToken,
   logger,
   newId: randomUUID,

@@ -44,17 +44,20 @@ export function buildChart(context: PatientContext, drafts: readonly ContextItem
     startDay: dayOf(item.date),
   });
   const byKind = (kind: ContextItem['kind']) => context.items.filter((item) => item.kind === kind);
-  const draftRefs = new Set(drafts.map((item) => item.ref));
+  // A draft the adapter also joined to the context is the same order, not history. (Some reference
+  // requests reuse a draft's id for another drug on the chart: that one stays history.)
+  const sameOrder = (item: ContextItem) => `${item.ref} ${JSON.stringify(item.codings ?? item.code ?? null)}`;
+  const draftKeys = new Set(drafts.map(sameOrder));
   return {
     patient: context.patient,
     today,
     // A draft already in the context (the adapter joins them) is not part of the chart's history.
     medications: byKind('medication')
-      .filter((item) => !draftRefs.has(item.ref) && item.status !== 'draft')
+      .filter((item) => !draftKeys.has(sameOrder(item)) && item.status !== 'draft')
       .map((item) => medication(item, false)),
     drafts: [
       ...drafts,
-      ...byKind('medication').filter((item) => item.status === 'draft' && !draftRefs.has(item.ref)),
+      ...byKind('medication').filter((item) => item.status === 'draft' && !draftKeys.has(sameOrder(item))),
     ].map((item) => medication(item, true)),
     allergies: byKind('allergy'),
     conditions: byKind('condition'),

@@ -120,8 +120,7 @@ export const CONCEPT_SETS = define({
     display: 'opioid use disorder',
     valueSets: ['opioid-misuse-disorders'],
     icd10: ['F11*'],
-    words:
-      /opioid (abuse|dependence|use disorder|misuse)|opiate (abuse|dependence)|heroin (abuse|dependence)/i,
+    words: /(opioid|opiate|heroin)\b.{0,30}\b(abuse|dependence|use disorder|misuse)/i,
     source: 'cdcOpioidCdsIg',
   },
   substanceMisuse: {

@@ -202,6 +202,7 @@ export const OTHER_NAMES: Readonly<Record<string, readonly string[]>> = {
   nuvaring: ['etonogestrel', 'ethinyl estradiol'],
   'depo-provera': ['medroxyprogesterone'],
   epipen: ['epinephrine'],
+  'pepto-bismol': ['bismuth subsalicylate'],
 };
 
 /**

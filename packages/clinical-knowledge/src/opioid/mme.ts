@@ -8,6 +8,11 @@ const MASS_TO_MG: Record<string, number> = { mg: 1, mcg: 0.001, ug: 0.001, µg: 
 const CONVERSIONS = new Map(
   MME_CONVERSIONS.map((conversion) => [conversion.ingredient.toLowerCase(), conversion]),
 );
+// A patch dose written as its rate ("75 mcg/h") rather than as a count of patches.
+const RATE = /^(mcg|ug|µg|mg)\/h(r|our)?$/;
+
+/** CDC 2022: reassess benefits and risks at 50 MME/day or more; avoid or carefully justify 90 or more. */
+export const MME_THRESHOLDS = { reassess: 50, avoid: 90 } as const;
 
 export interface MmeResult {
   /** Morphine milligram equivalents per day (undefined when the dose cannot be read). */
@@ -34,11 +39,15 @@ export function dailyMme(medication: Medication): MmeResult {
   for (const strength of medication.drug.strengths) {
     const conversion = CONVERSIONS.get(strength.ingredient);
     if (!conversion) continue;
-    if (strength.per === 'hour') {
+    if (strength.per === 'hour' || RATE.test(unit)) {
       const patch = conversion.doseForms?.find((form) => form.doseForm === TRANSDERMAL_SYSTEM);
       if (!patch) continue;
-      // factor × (dosesPerDay the factor assumes ÷ the prescribed doses per day) × doses per day.
-      total += dose.value * strength.valueMg * patch.factor * (patch.dosesPerDay ?? perDay);
+      // The patch's mg/h (a count of patches × its strength, or the rate as written) × factor × the doses
+      // per day the factor assumes (the CDC supplement: the interval between patches does not matter).
+      const mgPerHour = RATE.test(unit)
+        ? dose.value * (unit.startsWith('mg') ? 1 : 0.001)
+        : dose.value * strength.valueMg;
+      total += mgPerHour * patch.factor * (patch.dosesPerDay ?? perDay);
       counted++;
       continue;
     }

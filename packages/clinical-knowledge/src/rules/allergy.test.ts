@@ -39,6 +39,11 @@ describe('the allergy rule', () => {
     ).toBe('warning');
     expect(allergyFindings([penicillin], [['Ceftriaxone 1000 MG Injection', {}]])[0]?.severity).toBe('info');
     expect(allergyFindings([penicillin], [['Meropenem 1000 MG Injection', {}]])[0]?.severity).toBe('info');
+    // After a severe reaction, even a low cross-reactivity is a warning.
+    const anaphylaxis = allergy('Penicillin allergy', { reactions: ['Anaphylaxis'] });
+    expect(allergyFindings([anaphylaxis], [['Ceftriaxone 1000 MG Injection', {}]])[0]?.severity).toBe(
+      'warning',
+    );
     expect(
       allergyFindings([allergy('Sulfonamide antibiotic allergy')], [['Bactrim DS tablet', {}]])[0]?.severity,
     ).toBe('critical');

@@ -3,12 +3,12 @@ import type { Chart, Medication } from '../chart/chart.js';
 import { CLASS_WORDS, CROSS_REACTIVITY } from '../data/cross-reactivity.js';
 import { type ClassId, DRUG_CLASSES, withParents } from '../data/drug-classes.js';
 import type { DraftFinding } from '../finding.js';
-import { identifyDrug } from '../vocabulary/identify-drug.js';
+import { type DrugIdentity, identifyDrug } from '../vocabulary/identify-drug.js';
 import { medicationsToCheck, type Rule } from './rule.js';
 
 export const ALLERGY_RULE_ID = 'knowledge.allergy.drug';
 
-interface Allergen {
+export interface Allergen {
   item: ContextItem;
   ingredients: readonly string[];
   classes: ReadonlySet<ClassId>;
@@ -38,18 +38,26 @@ export function allergenOf(item: ContextItem): Allergen | undefined {
 
 const SEVERITY_RANK = { info: 0, warning: 1, critical: 2 } as const;
 
-function conflict(allergen: Allergen, medication: Medication) {
-  const same = medication.drug.ingredients.filter((ingredient) => allergen.ingredients.includes(ingredient));
+/** A severe recorded reaction (high criticality, anaphylaxis) makes even a low cross-reactivity a warning. */
+export function severeReaction(item: ContextItem): boolean {
+  return item.criticality === 'high' || (item.reactions ?? []).some((reaction) => /anaphyla/i.test(reaction));
+}
+
+/** Whether a drug conflicts with an allergen: the same ingredient, or a cross-reactive class. */
+export function allergenConflict(
+  allergen: Allergen,
+  drug: DrugIdentity,
+): { severity: 'critical' | 'warning' | 'info'; why: string } | undefined {
+  const same = drug.ingredients.filter((ingredient) => allergen.ingredients.includes(ingredient));
   if (same.length > 0)
-    return {
-      severity: 'critical' as const,
-      why: `the same drug (${same.join(', ')}) as the recorded allergy`,
-    };
-  const rows = CROSS_REACTIVITY.filter(
-    (row) => allergen.classes.has(row.allergen) && medication.drug.classes.has(row.drug),
-  ).sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
-  const row = rows[0];
-  return row ? { severity: row.severity, why: row.why } : undefined;
+    return { severity: 'critical', why: `the same drug (${same.join(', ')}) as the recorded allergy` };
+  const row = CROSS_REACTIVITY.filter(
+    (candidate) => allergen.classes.has(candidate.allergen) && drug.classes.has(candidate.drug),
+  ).sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity])[0];
+  if (!row) return undefined;
+  return row.severity === 'info' && severeReaction(allergen.item)
+    ? { severity: 'warning', why: `${row.why}, but the recorded reaction was severe` }
+    : { severity: row.severity, why: row.why };
 }
 
 /**
@@ -69,7 +77,7 @@ export const allergyRule: Rule = {
     const findings: DraftFinding[] = [];
     for (const medication of medications) {
       for (const allergen of allergens) {
-        const found = conflict(allergen, medication);
+        const found = allergenConflict(allergen, medication.drug);
         if (!found) continue;
         const drug = medication.drug.ingredients.join('/') || 'this drug';
         const reactions = allergen.item.reactions?.length

@@ -1,7 +1,7 @@
 import type { Chart, Medication } from '../chart/chart.js';
 import { addDays, dayOf, isoDay, minusMonths } from '../chart/dates.js';
 import type { DraftFinding } from '../finding.js';
-import { dailyMme, totalMme } from '../opioid/mme.js';
+import { dailyMme, MME_THRESHOLDS, totalMme } from '../opioid/mme.js';
 import {
   activeAmbulatoryRx,
   daysOnOpioids,
@@ -148,8 +148,8 @@ export const rec04Mme = rule(4, 'lowest effective dose (MME)', (context) => {
     ]),
   ];
   const { total, uncounted } = totalMme(regimen);
-  if (total < 50) return [];
-  const taper = total >= 90;
+  if (total < MME_THRESHOLDS.reassess) return [];
+  const taper = total >= MME_THRESHOLDS.avoid;
   const parts = regimen
     .map((medication) => ({ medication, mme: dailyMme(medication).mmePerDay }))
     .filter(({ mme }) => mme !== undefined)
@@ -242,7 +242,7 @@ export const rec08Naloxone = rule(8, 'offer naloxone when overdose risk is high'
     (item) => isActiveStatus(item) && isA(item, 'sleepDisorderedBreathing'),
   );
   const factors = [
-    total >= 50 ? `${total} MME/day (50 or more)` : undefined,
+    total >= MME_THRESHOLDS.reassess ? `${total} MME/day (50 or more)` : undefined,
     benzodiazepines.length > 0 ? `a benzodiazepine (${names(benzodiazepines)})` : undefined,
     misuse.length > 0
       ? `a history of alcohol or drug misuse (${misuse.map((item) => item.code?.display ?? 'condition').join(', ')})`
@@ -261,7 +261,7 @@ export const rec08Naloxone = rule(8, 'offer naloxone when overdose risk is high'
         ...refsOf(benzodiazepines),
         ...misuse.map((item) => item.ref),
         ...breathing.map((item) => item.ref),
-        ...(total >= 50 ? refsOf(regimen) : []),
+        ...(total >= MME_THRESHOLDS.reassess ? refsOf(regimen) : []),
       ],
       draftRefs: draftRefsOf(ongoing),
       suggestions: [

@@ -1,9 +1,15 @@
 import { z } from 'zod';
 
-/** A relative FHIR reference such as `Condition/123` (R4 id rules: [A-Za-z0-9\-.]{1,64}). */
+/**
+ * A FHIR id. R4 allows [A-Za-z0-9\-.]{1,64}; a tolerant reader takes up to 200 characters, because some
+ * EHR exports (and the CDC opioid CDS examples) use longer ones.
+ */
+export const FHIR_ID = /^[A-Za-z0-9\-.]{1,200}$/;
+
+/** A relative FHIR reference such as `Condition/123`. */
 export const FhirReference = z
   .string()
-  .regex(/^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/, 'must be a relative FHIR reference like "Condition/123"');
+  .regex(/^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,200}$/, 'must be a relative FHIR reference like "Condition/123"');
 
 /**
  * A patient pseudonym: a keyed hash of the EHR's patient id (base64url). It is the Kafka key and the

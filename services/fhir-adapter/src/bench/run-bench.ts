@@ -19,7 +19,7 @@ import { createApp } from '../app.js';
 import { type CardStore, MemoryCardStore } from '../cards/card-store.js';
 import { createRedisCardStore } from '../cards/redis-card-store.js';
 import { createFhirClient } from '../ehr/fhir-client.js';
-import { captureContext } from '../flows/capture-context.js';
+import { type CaptureDeps, captureContext, contextFromPrefetch } from '../flows/capture-context.js';
 import { createEhrJwtVerifier } from '../http/verify-ehr-jwt.js';
 
 const serviceDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -61,19 +61,17 @@ if (existsSync(SYNTHEA_DIR)) {
 const ehrServer = await listen(ehr.app);
 const fhirBase = `http://127.0.0.1:${(ehrServer.address() as AddressInfo).port}${FHIR_BASE_PATH}`;
 const client = createFhirClient({ baseUrl: fhirBase });
+const captureDeps: CaptureDeps = {
+  client: async () => client,
+  fhirBase,
+  pseudonymKey: 'bench-pseudonym-key-with-at-least-32-chars',
+  now: () => new Date('2026-11-24T08:00:00Z'),
+  newId: randomUUID,
+  // A wide window so the older Synthea records bring their observations too.
+  read: { observationWindowDays: 36_500, observationLimit: 200, includeNotes: true },
+};
 const capture = (patientId: string) =>
-  captureContext(
-    {
-      client: async () => client,
-      fhirBase,
-      pseudonymKey: 'bench-pseudonym-key-with-at-least-32-chars',
-      now: () => new Date('2026-11-24T08:00:00Z'),
-      newId: randomUUID,
-      // A wide window so the older Synthea records bring their observations too.
-      read: { observationWindowDays: 36_500, observationLimit: 200, includeNotes: true },
-    },
-    { patientId, trigger: { kind: 'api' }, tasks: ['medication-safety'] },
-  );
+  captureContext(captureDeps, { patientId, trigger: { kind: 'api' }, tasks: ['medication-safety'] });
 
 for (const patient of patients) await capture(patient.id); // warm-up
 const perPatientMs: Array<{ id: string; resources: number; ms: number; items: number }> = [];
@@ -148,6 +146,10 @@ async function measurePatientView(cards: CardStore) {
       cards,
       sidebarLaunchUrl: 'https://aloe.bench.example/launch',
       pseudonymOf: () => pseudonym,
+      captureChart: (request) => captureContext(captureDeps, request),
+      chartFromPrefetch: (request) => contextFromPrefetch(captureDeps, request),
+      publishContext: async () => undefined,
+      now: () => new Date(),
       requestAnalysis: async () => ({ contextId: 'not-started-in-the-bench' }),
       publishFeedback: async () => undefined,
       apiToken: undefined,

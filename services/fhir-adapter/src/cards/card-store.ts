@@ -1,11 +1,19 @@
-import type { SuggestionSet } from '@aloe/shared/schemas';
+import type { KnowledgeReport, SuggestionSet } from '@aloe/shared/schemas';
+import { knowledgeCardUuid } from './knowledge-cards.js';
 import { cardUuid } from './suggestion-to-card.js';
 
 export interface CardOrigin {
   patientPseudonym: string;
+  /** The suggestion set, or `knowledge` for a card of the clinical rules. */
   setId: string;
+  /** The suggestion id, or the knowledge finding id. */
   suggestionId: string;
+  /** The knowledge rule behind the card. */
+  ruleId?: string;
 }
+
+/** The set id of cards that come from the clinical rules. */
+export const KNOWLEDGE_SET_ID = 'knowledge';
 
 /**
  * The latest annotated suggestion set per patient (by pseudonym), so a CDS Hooks call is answered from
@@ -16,6 +24,9 @@ export interface CardOrigin {
 export interface CardStore {
   put(set: SuggestionSet): Promise<void>;
   latest(patientPseudonym: string): Promise<SuggestionSet | undefined>;
+  /** The knowledge findings of the latest chart state (newest evaluation wins), and their cards' origins. */
+  putKnowledge(report: KnowledgeReport): Promise<void>;
+  latestKnowledge(patientPseudonym: string): Promise<KnowledgeReport | undefined>;
   originOf(cardId: string): Promise<CardOrigin | undefined>;
   close(): Promise<void>;
 }
@@ -28,6 +39,19 @@ export function originsOf(set: SuggestionSet): Array<[cardId: string, origin: Ca
   ]);
 }
 
+/** The card uuid → origin entries of a knowledge report. */
+export function knowledgeOriginsOf(report: KnowledgeReport): Array<[cardId: string, origin: CardOrigin]> {
+  return report.findings.map((finding) => [
+    knowledgeCardUuid(finding),
+    {
+      patientPseudonym: report.patient.pseudonym,
+      setId: KNOWLEDGE_SET_ID,
+      suggestionId: finding.id,
+      ruleId: finding.ruleId,
+    },
+  ]);
+}
+
 /**
  * The embedded default: in memory and per replica, bounded (oldest patients and cards dropped first).
  * With several replicas, use the Redis store (redis-card-store.ts): a replica only consumes some
@@ -35,6 +59,7 @@ export function originsOf(set: SuggestionSet): Array<[cardId: string, origin: Ca
  */
 export class MemoryCardStore implements CardStore {
   private readonly sets = new Map<string, SuggestionSet>();
+  private readonly reports = new Map<string, KnowledgeReport>();
   private readonly origins = new Map<string, CardOrigin>();
 
   constructor(
@@ -49,7 +74,26 @@ export class MemoryCardStore implements CardStore {
     this.sets.delete(pseudonym);
     if (this.sets.size >= this.maxPatients) this.sets.delete(this.sets.keys().next().value as string);
     this.sets.set(pseudonym, set);
-    for (const [cardId, origin] of originsOf(set)) {
+    this.remember(originsOf(set));
+  }
+
+  async putKnowledge(report: KnowledgeReport): Promise<void> {
+    const pseudonym = report.patient.pseudonym;
+    const previous = this.reports.get(pseudonym);
+    this.remember(knowledgeOriginsOf(report));
+    if (previous && previous.evaluatedAt > report.evaluatedAt) return;
+    this.reports.delete(pseudonym);
+    if (this.reports.size >= this.maxPatients)
+      this.reports.delete(this.reports.keys().next().value as string);
+    this.reports.set(pseudonym, report);
+  }
+
+  async latestKnowledge(patientPseudonym: string): Promise<KnowledgeReport | undefined> {
+    return this.reports.get(patientPseudonym);
+  }
+
+  private remember(origins: Array<[string, CardOrigin]>): void {
+    for (const [cardId, origin] of origins) {
       if (this.origins.size >= this.maxCards) this.origins.delete(this.origins.keys().next().value as string);
       this.origins.set(cardId, origin);
     }

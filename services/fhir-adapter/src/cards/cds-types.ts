@@ -1,10 +1,12 @@
+import { FHIR_ID } from '@aloe/shared/schemas';
 import { z } from 'zod';
 
 /** CDS Hooks 2.0 request body (https://cds-hooks.hl7.org/2.0/#http-request), as much as we read. */
 export const CdsHookRequest = z.object({
   hook: z.string().min(1),
   hookInstance: z.string().min(1).max(100),
-  fhirServer: z.url().optional(),
+  // A placeholder such as "{{fhirServerUrl}}" is ignored: we read from the EHR we are configured for.
+  fhirServer: z.string().optional(),
   fhirAuthorization: z
     .object({
       access_token: z.string().min(1),
@@ -18,7 +20,11 @@ export const CdsHookRequest = z.object({
   context: z
     .object({
       userId: z.string().optional(),
-      patientId: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'must be a FHIR id'),
+      // Tolerant: the CDC opioid CDS requests write `Patient/<id>`.
+      patientId: z
+        .string()
+        .transform((id) => id.replace(/^(?:.*\/)?Patient\//, ''))
+        .pipe(z.string().regex(FHIR_ID, 'must be a FHIR id (or Patient/<id>)')),
       encounterId: z.string().optional(),
       selections: z.array(z.string()).optional(),
       draftOrders: z.unknown().optional(),
@@ -62,6 +68,24 @@ export interface CdsLink {
   appContext?: string;
 }
 
+/** CDS Hooks 2.0 Action (https://cds-hooks.hl7.org/2.0/#action). */
+export interface CdsAction {
+  type: 'create' | 'update' | 'delete';
+  description: string;
+  /** create / update: the FHIR resource. */
+  resource?: Record<string, unknown>;
+  /** delete: the references of the resources to remove. */
+  resourceId?: string[];
+}
+
+/** CDS Hooks 2.0 Suggestion. */
+export interface CdsSuggestion {
+  label: string;
+  uuid: string;
+  isRecommended?: boolean;
+  actions: CdsAction[];
+}
+
 /** CDS Hooks 2.0 Card (https://cds-hooks.hl7.org/2.0/#card-attributes). */
 export interface CdsCard {
   uuid: string;
@@ -69,6 +93,9 @@ export interface CdsCard {
   detail?: string;
   indicator: 'info' | 'warning' | 'critical';
   source: { label: string; url?: string; topic?: { system?: string; code: string; display?: string } };
+  suggestions?: CdsSuggestion[];
+  /** Required when there are suggestions. */
+  selectionBehavior?: 'at-most-one' | 'any';
   overrideReasons?: Array<{ system: string; code: string; display: string }>;
   links?: CdsLink[];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { draftOrderItems, fromPrefetch } from './from-prefetch.js';
+import { draftOrders, fromPrefetch } from './from-prefetch.js';
 
 describe('fromPrefetch', () => {
   it('takes the Patient and the searchset entries about that patient, whatever the keys', () => {
@@ -47,29 +47,99 @@ describe('fromPrefetch', () => {
   });
 });
 
-describe('draftOrderItems', () => {
+describe('fromPrefetch, tolerant reader', () => {
+  it('reads entry wrappers, bare resources, Medications and the IG keys item1…', () => {
+    const record = fromPrefetch(
+      {
+        item1: { response: { status: '200 OK' }, resource: { resourceType: 'Patient', id: 'p1' } },
+        item2: { resourceType: 'Condition', id: 'c1', subject: { reference: 'Patient/p1' } },
+        item3: {
+          resourceType: 'Bundle',
+          entry: [
+            { resource: { resourceType: 'Medication', id: 'med1' } },
+            { resource: { resourceType: 'CarePlan', id: 'cp1', subject: { reference: 'Patient/p1' } } },
+          ],
+        },
+      },
+      'p1',
+    );
+    expect(record.patient?.id).toBe('p1');
+    expect(record.conditions?.map((item) => item.id)).toEqual(['c1']);
+    expect(record.medications?.map((item) => item.id)).toEqual(['med1']);
+    expect(record.carePlans?.map((item) => item.id)).toEqual(['cp1']);
+  });
+});
+
+describe('draftOrders', () => {
   it('turns draft MedicationRequests into items and ignores anything else', () => {
     expect(
-      draftOrderItems({
+      draftOrders({
         resourceType: 'Bundle',
         entry: [{ resource: { resourceType: 'ServiceRequest', id: 's' } }],
-      }),
+      }).items,
     ).toEqual([]);
-    expect(draftOrderItems(undefined)).toEqual([]);
-    expect(
-      draftOrderItems({
-        resourceType: 'Bundle',
-        entry: [
-          {
-            resource: {
-              resourceType: 'MedicationRequest',
-              id: 'd1',
-              status: 'draft',
-              medicationCodeableConcept: { text: 'X' },
-            },
+    expect(draftOrders(undefined).items).toEqual([]);
+    const drafts = draftOrders({
+      resourceType: 'Bundle',
+      entry: [
+        {
+          resource: {
+            resourceType: 'MedicationRequest',
+            id: 'd1',
+            status: 'draft',
+            medicationCodeableConcept: { text: 'X' },
           },
-        ],
-      }),
-    ).toEqual([{ ref: 'MedicationRequest/d1', kind: 'medication', code: { display: 'X' }, status: 'draft' }]);
+        },
+        {
+          resource: {
+            resourceType: 'MedicationRequest',
+            status: 'draft',
+            medicationCodeableConcept: { text: 'Y' },
+          },
+        },
+      ],
+    });
+    expect(drafts.items).toEqual([
+      {
+        ref: 'MedicationRequest/d1',
+        kind: 'medication',
+        code: { display: 'X' },
+        codeText: 'X',
+        status: 'draft',
+      },
+      {
+        ref: 'MedicationRequest/aloe-draft-2',
+        kind: 'medication',
+        code: { display: 'Y' },
+        codeText: 'Y',
+        status: 'draft',
+      },
+    ]);
+    // Only a draft the EHR identified can be deleted by a card's suggestion.
+    expect([...drafts.identified]).toEqual(['MedicationRequest/d1']);
+  });
+
+  it('resolves a contained Medication', () => {
+    const { items } = draftOrders({
+      resourceType: 'Bundle',
+      entry: [
+        {
+          resource: {
+            resourceType: 'MedicationRequest',
+            id: 'd1',
+            status: 'draft',
+            contained: [
+              {
+                resourceType: 'Medication',
+                id: 'm',
+                code: { coding: [{ system: 'rx', code: '1', display: 'Ketorolac' }] },
+              },
+            ],
+            medicationReference: { reference: '#m' },
+          },
+        },
+      ],
+    });
+    expect(items[0]).toMatchObject({ code: { code: '1', display: 'Ketorolac' }, codings: [{ code: '1' }] });
   });
 });

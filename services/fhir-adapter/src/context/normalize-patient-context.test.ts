@@ -1,29 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Observation } from '@medplum/fhirtypes';
-import {
-  ageInYears,
-  frequencyPerDay,
-  normalizePatientContext,
-  pickCoding,
-} from './normalize-patient-context.js';
-import type { PatientRecord } from './patient-record.js';
+import { pickCoding } from './concepts.js';
+import { frequencyPerDay } from './dosage.js';
+import { ageInYears, normalizePatientContext } from './normalize-patient-context.js';
+import { emptyRecord } from './patient-record.js';
 
-const empty: PatientRecord = {
-  patient: {
-    resourceType: 'Patient',
-    id: 'p1',
-    birthDate: '1950-06-15',
-    gender: 'female',
-    name: [{ family: 'Secret' }],
-  },
-  conditions: [],
-  medicationRequests: [],
-  medicationStatements: [],
-  allergies: [],
-  observations: [],
-  encounters: [],
-  notes: [],
-};
+const empty = emptyRecord({
+  resourceType: 'Patient',
+  id: 'p1',
+  birthDate: '1950-06-15',
+  gender: 'female',
+  name: [{ family: 'Secret' }],
+});
 const options = {
   contextId: '7d3e9e89-dd39-478c-b2f4-97083fe7d1b2',
   pseudonym: 'pseudonym-0000000001',
@@ -46,7 +34,7 @@ describe('normalizePatientContext', () => {
     expect(JSON.stringify(context)).not.toContain('1950');
   });
 
-  it('keeps only active conditions, active medications and active allergies', () => {
+  it('keeps active conditions and allergies, and medications that are current or ended in the last 180 days', () => {
     const context = normalizePatientContext(
       {
         ...empty,
@@ -82,6 +70,24 @@ describe('normalizePatientContext', () => {
             intent: 'order',
             subject: { reference: 'Patient/p1' },
             medicationCodeableConcept: { text: 'Aspirin' },
+            authoredOn: '2024-01-01',
+          },
+          {
+            resourceType: 'MedicationRequest',
+            id: 'm3',
+            status: 'completed',
+            intent: 'order',
+            subject: { reference: 'Patient/p1' },
+            medicationCodeableConcept: { text: 'Oxycodone 5 MG' },
+            authoredOn: '2026-10-01',
+          },
+          {
+            resourceType: 'MedicationRequest',
+            id: 'm4',
+            status: 'entered-in-error',
+            intent: 'order',
+            subject: { reference: 'Patient/p1' },
+            medicationCodeableConcept: { text: 'Morphine' },
           },
         ],
         allergies: [
@@ -107,9 +113,11 @@ describe('normalizePatientContext', () => {
     expect(context.items.map((item) => item.ref)).toEqual([
       'Condition/c1',
       'MedicationRequest/m1',
+      'MedicationRequest/m3',
       'AllergyIntolerance/a1',
     ]);
-    expect(context.items[2]).toMatchObject({ kind: 'allergy', criticality: 'high', reactions: ['Hives'] });
+    expect(context.items[2]).toMatchObject({ status: 'completed', date: '2026-10-01' });
+    expect(context.items[3]).toMatchObject({ kind: 'allergy', criticality: 'high', reactions: ['Hives'] });
   });
 
   it('reads doses: the text, the quantity and administrations per day', () => {

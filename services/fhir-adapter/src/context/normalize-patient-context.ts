@@ -1,17 +1,21 @@
 import type { ContextItem, PatientContext, TaskKind } from '@aloe/shared/schemas';
 import type {
   AllergyIntolerance,
-  CodeableConcept,
-  Coding,
+  CarePlan,
   Condition,
   DocumentReference,
-  Dosage,
   Encounter,
-  MedicationRequest,
-  MedicationStatement,
   Observation,
   Patient,
+  Procedure,
 } from '@medplum/fhirtypes';
+import { compact, conceptFields, firstCode, list, pickCoding } from './concepts.js';
+import {
+  isRecentMedication,
+  type MedicationIndex,
+  medicationRequestItem,
+  medicationStatementItem,
+} from './medication-items.js';
 import type { PatientRecord } from './patient-record.js';
 
 export interface NormalizeOptions {
@@ -23,43 +27,55 @@ export interface NormalizeOptions {
   tasks: TaskKind[];
 }
 
-/** Code systems preferred when a concept carries several codings (drugs by RxNorm, labs by LOINC). */
-const PREFERRED_SYSTEMS = [
-  'http://www.nlm.nih.gov/research/umls/rxnorm',
-  'http://snomed.info/sct',
-  'http://loinc.org',
-  'http://hl7.org/fhir/sid/icd-10-cm',
-];
 const ACTIVE_CONDITION = new Set(['active', 'recurrence', 'relapse']);
 const MAX_NOTE_CHARS = 20_000;
+// The FHIR extension an R4 Condition uses for the STU3 element assertedDate.
+const ASSERTED_DATE = 'http://hl7.org/fhir/StructureDefinition/condition-assertedDate';
 
 /**
  * Turns what the EHR sent into a compact PatientContext (ARCHITECTURE §3) whose every item keeps its
- * FHIR reference. Pure: no I/O, no clock (capturedAt is given). Only active problems, medications and
- * allergies are kept; free text (notes) is carried as untrusted `text` for the input rails to read.
+ * FHIR reference and every coding of its concept. Pure: no I/O, no clock (capturedAt is given). Active
+ * problems, allergies and medications are kept, and ended medications of the last 180 days (opioid
+ * rules look back months); conditions that could exclude a patient from a rule (cancer, end of life)
+ * are kept whatever their status. Free text (notes) is carried as untrusted `text` for the input rails.
  */
 export function normalizePatientContext(record: PatientRecord, options: NormalizeOptions): PatientContext {
+  const medications: MedicationIndex = new Map(
+    record.medications.map((medication) => [`Medication/${medication.id}`, medication]),
+  );
   const items: ContextItem[] = [
-    ...record.conditions.filter(isActiveCondition).map(conditionItem),
-    ...record.medicationRequests.filter((request) => request.status === 'active').map(medicationRequestItem),
+    ...record.conditions.filter(isKeptCondition).map(conditionItem),
+    ...record.medicationRequests
+      .filter((request) => isRecentMedication(request.status, request.authoredOn, options.capturedAt))
+      .map((request) => medicationRequestItem(request, medications)),
     ...record.medicationStatements
-      .filter((statement) => statement.status === 'active')
-      .map(medicationStatementItem),
+      .filter((statement) =>
+        isRecentMedication(
+          statement.status,
+          statement.effectiveDateTime ?? statement.effectivePeriod?.start ?? statement.dateAsserted,
+          options.capturedAt,
+        ),
+      )
+      .map((statement) => medicationStatementItem(statement, medications)),
     ...record.allergies.filter(isActiveAllergy).map(allergyItem),
-    ...record.observations.map(observationItem),
+    ...record.observations
+      .filter((observation) => observation.status !== 'entered-in-error')
+      .map(observationItem),
     ...record.encounters.map(encounterItem),
+    ...record.procedures.filter((procedure) => procedure.status !== 'entered-in-error').map(procedureItem),
+    ...record.carePlans.filter((plan) => plan.status !== 'entered-in-error').map(carePlanItem),
     ...record.notes.flatMap(noteItem),
   ];
   return {
     contextId: options.contextId,
     trigger: options.trigger,
-    patient: {
+    patient: compact({
       ref: `Patient/${record.patient.id}`,
       pseudonym: options.pseudonym,
       ageYears: ageInYears(record.patient.birthDate, options.capturedAt),
       sex: sexOf(record.patient),
       deceased: record.patient.deceasedBoolean ?? (record.patient.deceasedDateTime ? true : undefined),
-    },
+    }),
     fhirBase: options.fhirBase,
     capturedAt: options.capturedAt.toISOString(),
     items,
@@ -83,14 +99,27 @@ function sexOf(patient: Patient): PatientContext['patient']['sex'] {
     : 'unknown';
 }
 
-function isActiveCondition(condition: Condition): boolean {
-  const status = condition.clinicalStatus?.coding?.[0]?.code;
-  return status === undefined ? !condition.abatementDateTime : ACTIVE_CONDITION.has(status);
+/** STU3 sends clinicalStatus as a plain code; R4 as a CodeableConcept. */
+const conditionStatus = (condition: Condition) =>
+  firstCode(condition.clinicalStatus as Condition['clinicalStatus'] | string | undefined);
+
+// Conditions a rule reads whatever their status (a history of GI bleeding, cancer, end of life).
+const HISTORY_MATTERS =
+  /hemorrhage|haemorrhage|bleed|ulcer|malignan|cancer|carcinoma|metasta|sickle|opioid|substance|alcohol/i;
+
+function isKeptCondition(condition: Condition): boolean {
+  if (firstCode(condition.verificationStatus) === 'entered-in-error') return false;
+  const status = conditionStatus(condition);
+  if (status === undefined ? !condition.abatementDateTime : ACTIVE_CONDITION.has(status)) return true;
+  const text = [condition.code?.text, ...list(condition.code?.coding).map((coding) => coding.display)].join(
+    ' ',
+  );
+  return HISTORY_MATTERS.test(text);
 }
 
 function isActiveAllergy(allergy: AllergyIntolerance): boolean {
-  const status = allergy.clinicalStatus?.coding?.[0]?.code;
-  const verification = allergy.verificationStatus?.coding?.[0]?.code;
+  const status = firstCode(allergy.clinicalStatus);
+  const verification = firstCode(allergy.verificationStatus);
   return (
     (status === undefined || status === 'active') &&
     verification !== 'refuted' &&
@@ -98,115 +127,41 @@ function isActiveAllergy(allergy: AllergyIntolerance): boolean {
   );
 }
 
-/** The most useful coding of a concept, with the concept's text as display when the coding has none. */
-export function pickCoding(concept: CodeableConcept | undefined): ContextItem['code'] {
-  if (!concept) return undefined;
-  const codings = concept.coding ?? [];
-  const coding: Coding | undefined =
-    PREFERRED_SYSTEMS.map((system) => codings.find((candidate) => candidate.system === system)).find(
-      Boolean,
-    ) ?? codings[0];
-  const display = coding?.display ?? concept.text;
-  if (!coding && !display) return undefined;
-  return {
-    ...(coding?.system ? { system: coding.system } : {}),
-    ...(coding?.code ? { code: coding.code } : {}),
-    ...(display ? { display: display.slice(0, 500) } : {}),
-  };
-}
-
 function conditionItem(condition: Condition): ContextItem {
+  const asserted = list(condition.extension).find(
+    (extension) => extension.url === ASSERTED_DATE,
+  )?.valueDateTime;
+  const stu3 = condition as Condition & { assertedDate?: string };
   return compact({
     ref: `Condition/${condition.id}`,
-    kind: 'condition',
-    code: pickCoding(condition.code),
-    status: condition.clinicalStatus?.coding?.[0]?.code,
-    date: condition.onsetDateTime ?? condition.recordedDate,
+    kind: 'condition' as const,
+    ...conceptFields(condition.code),
+    status: conditionStatus(condition),
+    category: firstCode(condition.category),
+    date:
+      condition.onsetDateTime ??
+      condition.onsetPeriod?.start ??
+      condition.recordedDate ??
+      asserted ??
+      stu3.assertedDate,
+    recorded: condition.recordedDate ?? asserted ?? stu3.assertedDate,
+    end: condition.abatementDateTime ?? condition.abatementPeriod?.end,
   });
-}
-
-function doseOf(dosage: Dosage | undefined): ContextItem['dose'] {
-  if (!dosage) return undefined;
-  const quantity = dosage.doseAndRate?.[0]?.doseQuantity;
-  const repeat = dosage.timing?.repeat;
-  const perDay =
-    repeat?.frequency && repeat.period
-      ? frequencyPerDay(repeat.frequency, repeat.period, repeat.periodUnit)
-      : undefined;
-  const dose = compact({
-    text: dosage.text?.slice(0, 500),
-    quantity:
-      quantity?.value !== undefined
-        ? compact({ value: quantity.value, unit: quantity.unit ?? quantity.code })
-        : undefined,
-    frequencyPerDay: perDay,
-    route: pickCoding(dosage.route)?.display,
-  });
-  return Object.keys(dose).length > 0 ? dose : undefined;
-}
-
-/** Administrations per day from a FHIR Timing.repeat (frequency per period in periodUnit). */
-export function frequencyPerDay(
-  frequency: number,
-  period: number,
-  unit: string | undefined,
-): number | undefined {
-  const hoursPerUnit: Record<string, number> = {
-    s: 1 / 3600,
-    min: 1 / 60,
-    h: 1,
-    d: 24,
-    wk: 168,
-    mo: 720,
-    a: 8760,
-  };
-  const hours = unit ? hoursPerUnit[unit] : undefined;
-  if (!hours || period <= 0) return undefined;
-  return Math.round(((frequency * 24) / (period * hours)) * 1000) / 1000;
-}
-
-export function medicationRequestItem(request: MedicationRequest): ContextItem {
-  return compact({
-    ref: `MedicationRequest/${request.id}`,
-    kind: 'medication',
-    code:
-      pickCoding(request.medicationCodeableConcept) ?? referenceDisplay(request.medicationReference?.display),
-    status: request.status,
-    date: request.authoredOn,
-    dose: doseOf(request.dosageInstruction?.[0]),
-  });
-}
-
-function medicationStatementItem(statement: MedicationStatement): ContextItem {
-  return compact({
-    ref: `MedicationStatement/${statement.id}`,
-    kind: 'medication',
-    code:
-      pickCoding(statement.medicationCodeableConcept) ??
-      referenceDisplay(statement.medicationReference?.display),
-    status: statement.status,
-    date: statement.effectiveDateTime ?? statement.effectivePeriod?.start ?? statement.dateAsserted,
-    dose: doseOf(statement.dosage?.[0]),
-  });
-}
-
-function referenceDisplay(display: string | undefined): ContextItem['code'] {
-  return display ? { display: display.slice(0, 500) } : undefined;
 }
 
 function allergyItem(allergy: AllergyIntolerance): ContextItem {
-  const reactions = (allergy.reaction ?? [])
-    .flatMap((reaction) => reaction.manifestation ?? [])
+  const reactions = list(allergy.reaction)
+    .flatMap((reaction) => list(reaction.manifestation))
     .map((manifestation) => pickCoding(manifestation)?.display)
     .filter((text): text is string => Boolean(text))
     .map((text) => text.slice(0, 200))
     .slice(0, 20);
   return compact({
     ref: `AllergyIntolerance/${allergy.id}`,
-    kind: 'allergy',
-    code: pickCoding(allergy.code),
-    status: allergy.clinicalStatus?.coding?.[0]?.code,
-    category: allergy.category?.[0],
+    kind: 'allergy' as const,
+    ...conceptFields(allergy.code),
+    status: firstCode(allergy.clinicalStatus),
+    category: list(allergy.category)[0],
     criticality: allergy.criticality,
     reactions: reactions.length > 0 ? reactions : undefined,
     date: allergy.onsetDateTime ?? allergy.recordedDate,
@@ -215,7 +170,7 @@ function allergyItem(allergy: AllergyIntolerance): ContextItem {
 
 function observationItem(observation: Observation): ContextItem {
   const quantity = observation.valueQuantity;
-  const components = (observation.component ?? [])
+  const components = list(observation.component)
     .map((component) => {
       const name = pickCoding(component.code)?.display;
       const value = component.valueQuantity;
@@ -230,34 +185,62 @@ function observationItem(observation: Observation): ContextItem {
     (components.length > 0 ? components.join('; ') : undefined);
   return compact({
     ref: `Observation/${observation.id}`,
-    kind: 'observation',
-    code: pickCoding(observation.code),
+    kind: 'observation' as const,
+    ...conceptFields(observation.code),
     status: observation.status,
-    category: observation.category?.[0]?.coding?.[0]?.code,
+    category: firstCode(observation.category),
     date: observation.effectiveDateTime ?? observation.effectivePeriod?.start ?? observation.issued,
     value:
       quantity?.value !== undefined && Number.isFinite(quantity.value)
         ? compact({ value: quantity.value, unit: quantity.unit ?? quantity.code })
         : undefined,
     valueText: valueText?.slice(0, 500),
+    interpretation: firstCode(observation.interpretation)?.slice(0, 64),
   });
 }
 
 function encounterItem(encounter: Encounter): ContextItem {
+  const type = conceptFields(list(encounter.type)[0]);
   return compact({
     ref: `Encounter/${encounter.id}`,
-    kind: 'encounter',
-    code:
-      pickCoding(encounter.type?.[0]) ??
-      (encounter.class?.display ? { display: encounter.class.display } : undefined),
+    kind: 'encounter' as const,
+    ...(type.code ? type : encounter.class?.display ? { code: { display: encounter.class.display } } : {}),
     status: encounter.status,
+    category: encounter.class?.code,
     date: encounter.period?.start,
+    end: encounter.period?.end,
+    disposition: pickCoding(encounter.hospitalization?.dischargeDisposition),
+  });
+}
+
+function procedureItem(procedure: Procedure): ContextItem {
+  return compact({
+    ref: `Procedure/${procedure.id}`,
+    kind: 'procedure' as const,
+    ...conceptFields(procedure.code),
+    status: procedure.status,
+    date: procedure.performedDateTime ?? procedure.performedPeriod?.start,
+    end: procedure.performedPeriod?.end,
+  });
+}
+
+/** A care plan is identified by its category (e.g. LOINC 80764-4, a pain treatment plan). */
+function carePlanItem(plan: CarePlan): ContextItem {
+  const fields = conceptFields(list(plan.category)[0]);
+  return compact({
+    ref: `CarePlan/${plan.id}`,
+    kind: 'care-plan' as const,
+    ...fields,
+    ...(fields.code ? {} : plan.title ? { code: { display: plan.title.slice(0, 500) } } : {}),
+    status: plan.status,
+    date: plan.created ?? plan.period?.start ?? plan.meta?.lastUpdated,
+    end: plan.period?.end,
   });
 }
 
 /** A note becomes an item only when it has plain text; the text is untrusted input for the rails. */
 function noteItem(note: DocumentReference): ContextItem[] {
-  const attachment = note.content?.find((content) =>
+  const attachment = list(note.content).find((content) =>
     content.attachment?.contentType?.startsWith('text/plain'),
   )?.attachment;
   if (!attachment?.data) return [];
@@ -265,7 +248,7 @@ function noteItem(note: DocumentReference): ContextItem[] {
   return [
     compact({
       ref: `DocumentReference/${note.id}`,
-      kind: 'note',
+      kind: 'note' as const,
       code: pickCoding(note.type),
       status: note.status,
       date: note.date,
@@ -274,7 +257,5 @@ function noteItem(note: DocumentReference): ContextItem[] {
   ];
 }
 
-/** Drops undefined fields so the message stays compact and schema-clean. */
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
-}
+export { frequencyPerDay } from './dosage.js';
+export { pickCoding };

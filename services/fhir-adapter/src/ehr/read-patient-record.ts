@@ -1,4 +1,12 @@
-import type { Bundle, Patient, Resource } from '@medplum/fhirtypes';
+import type {
+  Bundle,
+  Medication,
+  MedicationRequest,
+  MedicationStatement,
+  Patient,
+  Resource,
+} from '@medplum/fhirtypes';
+import { medicationRefOf } from '../context/medication-items.js';
 import type { PatientRecord } from '../context/patient-record.js';
 import { callEhr as call } from './ehr-errors.js';
 import type { FhirClient } from './fhir-client.js';
@@ -18,7 +26,19 @@ export interface ReadPatientRecordOptions {
   maxPages?: number;
 }
 
-/** The searches behind a PatientContext. Each follows Bundle paging (`next` links). */
+/** Ended medications, procedures and care plans are read this far back (opioid rules look back months). */
+const HISTORY_DAYS = 180;
+const PROCEDURE_LIMIT = 50;
+const CARE_PLAN_LIMIT = 20;
+
+type Field = Exclude<keyof PatientRecord, 'patient' | 'medications'>;
+
+/**
+ * The searches behind a PatientContext. Each follows Bundle paging (`next` links); a type the EHR already
+ * sent (CDS Hooks prefetch) is not read again. Medication resources that requests point at come with
+ * `_include`, and any still missing are read one by one, so `medicationReference` always resolves when
+ * the EHR has the resource.
+ */
 export async function readPatientRecord(
   client: FhirClient,
   patientId: string,
@@ -31,69 +51,128 @@ export async function readPatientRecord(
       () => client.read({ resourceType: 'Patient', id: patientId }),
       `Patient/${patientId}`,
     )) as unknown as Patient);
-  const since = new Date(options.now.getTime() - options.observationWindowDays * 86_400_000)
-    .toISOString()
-    .slice(0, 10);
+  const daysAgo = (days: number) =>
+    new Date(options.now.getTime() - days * 86_400_000).toISOString().slice(0, 10);
   const subject = `Patient/${patientId}`;
   const pageSize = options.pageSize ?? 100;
   const encounterLimit = options.encounterLimit ?? 10;
-  // Each field: what the EHR already sent (CDS Hooks prefetch), or a search that follows paging.
-  const field = <K extends Exclude<keyof PatientRecord, 'patient'>>(
-    name: K,
+  const included: Medication[] = [];
+  const search = <T extends Resource>(
     resourceType: string,
-    searchParams: Record<string, string | number>,
+    params: Record<string, string | number>,
     limit = Infinity,
-  ): Promise<PatientRecord[K]> =>
+  ) => searchAll<T>(client, resourceType, params, limit, options.maxPages ?? 50, included);
+  // Each field: what the EHR already sent (CDS Hooks prefetch), or the searches that fill it.
+  const field = <K extends Field>(name: K, read: () => Promise<Resource[]>): Promise<PatientRecord[K]> =>
     prefetched[name]
       ? Promise.resolve(prefetched[name] as PatientRecord[K])
-      : (searchAll(client, resourceType, searchParams, limit, options.maxPages ?? 50) as Promise<
-          PatientRecord[K]
-        >);
-  const [conditions, medicationRequests, medicationStatements, allergies, observations, encounters, notes] =
-    await Promise.all([
-      field('conditions', 'Condition', { patient: subject, _count: pageSize }),
-      field('medicationRequests', 'MedicationRequest', {
-        patient: subject,
-        status: 'active',
-        _count: pageSize,
-      }),
-      field('medicationStatements', 'MedicationStatement', {
-        patient: subject,
-        status: 'active',
-        _count: pageSize,
-      }),
-      field('allergies', 'AllergyIntolerance', { patient: subject, _count: pageSize }),
-      field(
-        'observations',
-        'Observation',
-        {
-          patient: subject,
-          date: `ge${since}`,
-          _sort: '-date',
-          _count: Math.min(options.observationLimit, pageSize),
-        },
-        options.observationLimit,
-      ),
-      field(
-        'encounters',
-        'Encounter',
-        { patient: subject, _sort: '-date', _count: encounterLimit },
-        encounterLimit,
-      ),
-      options.includeNotes
-        ? field('notes', 'DocumentReference', { patient: subject, _sort: '-date', _count: 10 }, 10)
-        : Promise.resolve([]),
-    ]);
-  return {
-    patient,
+      : (read() as Promise<PatientRecord[K]>);
+  const medicationParams = { patient: subject, _count: pageSize, _include: 'MedicationRequest:medication' };
+  const [
     conditions,
     medicationRequests,
     medicationStatements,
     allergies,
     observations,
     encounters,
+    procedures,
+    carePlans,
     notes,
-  };
+  ] = await Promise.all([
+    field('conditions', () => search('Condition', { patient: subject, _count: pageSize })),
+    field('medicationRequests', async () =>
+      uniqueById([
+        ...(await search<MedicationRequest>('MedicationRequest', { ...medicationParams, status: 'active' })),
+        ...(await search<MedicationRequest>('MedicationRequest', {
+          ...medicationParams,
+          authoredon: `ge${daysAgo(HISTORY_DAYS)}`,
+        })),
+      ]),
+    ),
+    field('medicationStatements', () =>
+      search<MedicationStatement>('MedicationStatement', {
+        patient: subject,
+        _count: pageSize,
+        _include: 'MedicationStatement:medication',
+      }),
+    ),
+    field('allergies', () => search('AllergyIntolerance', { patient: subject, _count: pageSize })),
+    field('observations', () =>
+      search(
+        'Observation',
+        {
+          patient: subject,
+          date: `ge${daysAgo(options.observationWindowDays)}`,
+          _sort: '-date',
+          _count: Math.min(options.observationLimit, pageSize),
+        },
+        options.observationLimit,
+      ),
+    ),
+    field('encounters', () =>
+      search('Encounter', { patient: subject, _sort: '-date', _count: encounterLimit }, encounterLimit),
+    ),
+    field('procedures', () =>
+      search(
+        'Procedure',
+        { patient: subject, date: `ge${daysAgo(HISTORY_DAYS * 2)}`, _sort: '-date', _count: PROCEDURE_LIMIT },
+        PROCEDURE_LIMIT,
+      ),
+    ),
+    field('carePlans', () =>
+      search('CarePlan', { patient: subject, _sort: '-date', _count: CARE_PLAN_LIMIT }, CARE_PLAN_LIMIT),
+    ),
+    options.includeNotes && !prefetched.notes
+      ? search('DocumentReference', { patient: subject, _sort: '-date', _count: 10 }, 10)
+      : Promise.resolve(prefetched.notes ?? []),
+  ]);
+  const medications = await readMissingMedications(
+    client,
+    [...(medicationRequests as MedicationRequest[]), ...(medicationStatements as MedicationStatement[])],
+    [...(prefetched.medications ?? []), ...included],
+  );
+  return {
+    patient,
+    conditions,
+    medicationRequests,
+    medicationStatements,
+    medications,
+    allergies,
+    observations,
+    encounters,
+    procedures,
+    carePlans,
+    notes,
+  } as PatientRecord;
+}
+
+/** Medications referenced but neither prefetched nor included: read each (a missing one is left out). */
+async function readMissingMedications(
+  client: FhirClient,
+  resources: Array<MedicationRequest | MedicationStatement>,
+  known: Medication[],
+): Promise<Medication[]> {
+  const have = new Set(known.map((medication) => `Medication/${medication.id}`));
+  const missing = [
+    ...new Set(
+      resources
+        .map((resource) => medicationRefOf(resource.medicationReference))
+        .filter((ref): ref is string => ref !== undefined && !have.has(ref)),
+    ),
+  ];
+  const read = await Promise.all(
+    missing.map((ref) =>
+      call(() => client.read({ resourceType: 'Medication', id: ref.split('/')[1]! }), ref).then(
+        (medication) => medication as unknown as Medication,
+        () => undefined,
+      ),
+    ),
+  );
+  return [...known, ...read.filter((medication): medication is Medication => medication !== undefined)];
+}
+
+function uniqueById<T extends Resource>(resources: T[]): T[] {
+  return [...new Map(resources.map((resource) => [resource.id, resource])).values()];
 }
 
 async function searchAll<T extends Resource>(
@@ -102,6 +181,7 @@ async function searchAll<T extends Resource>(
   searchParams: Record<string, string | number>,
   limit: number,
   maxPages: number,
+  included: Medication[],
 ): Promise<T[]> {
   const resources: T[] = [];
   let bundle = (await call(
@@ -113,6 +193,8 @@ async function searchAll<T extends Resource>(
       // Searches may include OperationOutcome or _include entries; keep the type asked for.
       if (entry.resource?.resourceType === resourceType && entry.search?.mode !== 'include')
         resources.push(entry.resource);
+      else if (entry.resource?.resourceType === 'Medication')
+        included.push(entry.resource as unknown as Medication);
     }
     const hasNext = bundle.link?.some((link) => link.relation === 'next');
     if (!hasNext || resources.length >= limit || page >= maxPages) break;

@@ -1,8 +1,9 @@
 import { InvalidInputError } from '@aloe/shared/errors';
 import { summarizeIssues } from '@aloe/shared/kafka';
 import { type ContextItem, PatientContext, type TaskKind } from '@aloe/shared/schemas';
+import type { Prefetched } from '../context/from-prefetch.js';
 import { normalizePatientContext } from '../context/normalize-patient-context.js';
-import type { PatientRecord } from '../context/patient-record.js';
+import { emptyRecord, type PatientRecord } from '../context/patient-record.js';
 import { pseudonymize } from '../context/pseudonymize.js';
 import type { FhirClient } from '../ehr/fhir-client.js';
 import { type ReadPatientRecordOptions, readPatientRecord } from '../ehr/read-patient-record.js';
@@ -17,26 +18,49 @@ export interface CaptureDeps {
   read: Omit<ReadPatientRecordOptions, 'now'>;
 }
 
-/** Reads a patient's record from the EHR and returns it as a validated PatientContext. */
-export async function captureContext(
-  deps: CaptureDeps,
-  request: {
-    patientId: string;
-    trigger: PatientContext['trigger'];
-    tasks: TaskKind[];
-    /** Resources the EHR already sent (CDS Hooks prefetch). */
-    prefetched?: Partial<PatientRecord>;
-    /** Items not yet in the EHR (draft orders of order-select/order-sign). */
-    extraItems?: ContextItem[];
-  },
-): Promise<PatientContext> {
+export interface CaptureRequest {
+  patientId: string;
+  trigger: PatientContext['trigger'];
+  tasks: TaskKind[];
+  /** Resources the EHR already sent (CDS Hooks prefetch). */
+  prefetched?: Prefetched;
+  /** Items not yet in the EHR (draft orders of order-select/order-sign). */
+  extraItems?: ContextItem[];
+  /** Read clinical notes (default: the deps' setting); order hooks do not need them. */
+  includeNotes?: boolean;
+}
+
+/** Reads a patient's record from the EHR (what the prefetch lacks) and returns it as a validated PatientContext. */
+export async function captureContext(deps: CaptureDeps, request: CaptureRequest): Promise<PatientContext> {
   const now = deps.now();
   const record = await readPatientRecord(
     await deps.client(),
     request.patientId,
-    { ...deps.read, now },
+    { ...deps.read, includeNotes: request.includeNotes ?? deps.read.includeNotes, now },
     request.prefetched,
   );
+  return contextFromRecord(deps, record, request, now);
+}
+
+/**
+ * The context of what the EHR sent alone (the prefetch, no reads), for when the EHR cannot be read:
+ * the rules still check the drafts against what arrived.
+ */
+export function contextFromPrefetch(deps: CaptureDeps, request: CaptureRequest): PatientContext {
+  const prefetched = request.prefetched ?? {};
+  const record: PatientRecord = {
+    ...emptyRecord(prefetched.patient ?? { resourceType: 'Patient', id: request.patientId }),
+    ...prefetched,
+  } as PatientRecord;
+  return contextFromRecord(deps, record, request, deps.now());
+}
+
+function contextFromRecord(
+  deps: CaptureDeps,
+  record: PatientRecord,
+  request: CaptureRequest,
+  now: Date,
+): PatientContext {
   const context = normalizePatientContext(record, {
     contextId: deps.newId(),
     pseudonym: pseudonymize(deps.pseudonymKey, deps.fhirBase, request.patientId),

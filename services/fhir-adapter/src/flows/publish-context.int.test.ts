@@ -26,6 +26,7 @@ import { testKafkaBrokers, uniqueName, waitFor } from '@aloe/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Kafka } from 'kafkajs';
 import request from 'supertest';
+import { chartDeps } from '../../test/chart-deps.js';
 import { createApp } from '../app.js';
 import { MemoryCardStore } from '../cards/card-store.js';
 import { pseudonymize } from '../context/pseudonymize.js';
@@ -90,6 +91,7 @@ beforeAll(async () => {
     cards: new MemoryCardStore(),
     sidebarLaunchUrl: undefined,
     pseudonymOf: (patientId) => pseudonymize(KEY, fhirBase, patientId),
+    ...chartDeps({ fhirBase }),
     requestAnalysis: async (analysis) => {
       const context = await publishContext(
         {

@@ -1,9 +1,9 @@
 import type { Logger } from '@aloe/shared/logging';
 import type { AuditEvent, PatientContext } from '@aloe/shared/schemas';
 import { buildAuditEvent } from '../audit/audit-event.js';
-import { type CaptureDeps, captureContext } from './capture-context.js';
+import { type CaptureDeps, type CaptureRequest, captureContext } from './capture-context.js';
 
-export type AnalysisRequest = Parameters<typeof captureContext>[1];
+export type AnalysisRequest = CaptureRequest;
 
 export interface PublishContextDeps {
   capture: CaptureDeps;
@@ -19,6 +19,16 @@ export async function publishContext(
 ): Promise<PatientContext> {
   const startedAt = performance.now();
   const context = await captureContext(deps.capture, request);
+  await publishCapturedContext(deps, context, startedAt);
+  return context;
+}
+
+/** A context already captured (a CDS Hooks call read it to check the chart): produce it and record the read. */
+export async function publishCapturedContext(
+  deps: PublishContextDeps,
+  context: PatientContext,
+  startedAt = performance.now(),
+): Promise<void> {
   await deps.publish(context);
   await deps.audit(
     buildAuditEvent(
@@ -27,7 +37,11 @@ export async function publishContext(
         outcome: 'success',
         patientPseudonym: context.patient.pseudonym,
         fhirBase: context.fhirBase,
-        resourceRefs: [context.patient.ref, ...context.items.map((item) => item.ref)],
+        // Draft orders are not in the EHR: they were sent, not read.
+        resourceRefs: [
+          context.patient.ref,
+          ...context.items.filter((item) => item.status !== 'draft').map((item) => item.ref),
+        ],
         correlationId: context.contextId,
         detail: { trigger: context.trigger.kind, items: context.items.length },
       },
@@ -45,5 +59,4 @@ export async function publishContext(
     },
     'patient context published',
   );
-  return context;
 }

@@ -5,17 +5,18 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createLogger } from '@aloe/shared/logging';
-import type { Feedback } from '@aloe/shared/schemas';
+import type { Feedback, PatientContext } from '@aloe/shared/schemas';
+import { waitFor } from '@aloe/shared/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Express } from 'express';
 import request from 'supertest';
+import { chartDeps } from '../../test/chart-deps.js';
 import { createEhrSigner, EHR_ISSUER, hmacToken, unsignedToken } from '../../test/ehr-signer.js';
 import { openCdsApp } from '../../test/open-cds-app.js';
 import { setFor } from '../../test/suggestion-set.js';
 import { createApp } from '../app.js';
 import { MemoryCardStore } from '../cards/card-store.js';
 import { cardUuid } from '../cards/suggestion-to-card.js';
-import type { AnalysisRequest } from '../flows/publish-context.js';
 import { createEhrJwtVerifier } from './verify-ehr-jwt.js';
 
 const CDS_DATA = join(process.cwd(), '../../../shared/data/cds-hooks');
@@ -28,7 +29,8 @@ let signer: Awaited<ReturnType<typeof createEhrSigner>>;
 let jwksServer: Server;
 let jku: string;
 let cards: MemoryCardStore;
-const analyses: AnalysisRequest[] = [];
+/** Charts the hooks captured and handed to the AI analysis (Kafka in production). */
+const analyses: PatientContext[] = [];
 const published: Feedback[] = [];
 
 beforeAll(async () => {
@@ -53,15 +55,13 @@ beforeEach(() => {
     cards,
     sidebarLaunchUrl: SIDEBAR,
     pseudonymOf: (patientId) => `pseudonym-of-${patientId}`,
-    requestAnalysis: async (analysis) => {
-      analyses.push(analysis);
-      return { contextId: '00000000-0000-4000-8000-000000000000' };
-    },
+    ...chartDeps({ published: analyses }),
+    requestAnalysis: async () => ({ contextId: '00000000-0000-4000-8000-000000000000' }),
     publishFeedback: async (feedback) => {
       published.push(...feedback);
     },
     apiToken: 'api-token',
-    logger: createLogger({ service: 'cds-test', level: 'silent' }),
+    logger: createLogger({ service: 'cds-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     newId: () => crypto.randomUUID(),
     ready: async () => true,
   });
@@ -119,9 +119,9 @@ describe('hook calls', () => {
       links: [{ type: 'smart', url: SIDEBAR }],
     });
     expect(response.body.cards[0].summary.length).toBeLessThan(140);
-    expect(analyses).toHaveLength(1);
+    await waitFor(() => analyses.length === 1, { timeoutMs: 5_000, what: 'the captured chart' });
     expect(analyses[0]).toMatchObject({
-      patientId: '1288992',
+      patient: { ref: 'Patient/1288992' },
       trigger: { kind: 'cds-hook', hook: 'patient-view', userRef: 'Practitioner/example' },
     });
   });
@@ -156,7 +156,7 @@ describe('hook calls', () => {
     expect(card.overrideReasons.length).toBeGreaterThan(0);
   });
 
-  it('takes the draft orders of order-sign into the analysis', async () => {
+  it('takes the draft orders of order-sign into the analysis, and reports a drug it cannot identify', async () => {
     const draftOrders = {
       resourceType: 'Bundle',
       type: 'collection',
@@ -173,27 +173,50 @@ describe('hook calls', () => {
         },
       ],
     };
-    await call(
+    const response = await call(
       'aloe-order-sign',
       { ...patientView, hook: 'order-sign', context: { ...patientView.context, draftOrders } },
       200,
     );
-    expect(analyses[0]?.extraItems).toEqual([
+    // Nothing on the chart to check it against: no cards (CDS Hooks: an empty list is "no advice").
+    expect(response.body.cards).toEqual([]);
+    await waitFor(() => analyses.length === 1, { timeoutMs: 5_000, what: 'the captured chart' });
+    expect(analyses[0]?.items).toEqual([
       {
         ref: 'MedicationRequest/draft-1',
         kind: 'medication',
         code: { display: 'Ibuprofen 400 MG' },
+        codeText: 'Ibuprofen 400 MG',
         status: 'draft',
+        intent: 'order',
       },
     ]);
     expect(analyses[0]?.tasks).toEqual(['medication-safety']);
+
+    const unknown = structuredClone(draftOrders);
+    unknown.entry[0]!.resource.medicationCodeableConcept = { text: 'Zzyzxamab 10 MG' };
+    const [card, ...others] = (
+      await call(
+        'aloe-order-sign',
+        { ...patientView, hook: 'order-sign', context: { ...patientView.context, draftOrders: unknown } },
+        200,
+      )
+    ).body.cards;
+    expect(others).toEqual([]);
+    expect(card).toMatchObject({
+      indicator: 'warning',
+      source: { topic: { code: 'knowledge.unidentified-medication' } },
+    });
+    expect(card.summary).toMatch(/Unidentified medication: Zzyzxamab 10 MG/);
   });
 
   it('uses the prefetched Patient instead of reading it again', async () => {
     if (!hasData) return;
     const example = readJson('spec-2.x/spec-02-example.json');
     await call('aloe-patient-view', example, 200);
-    expect(analyses[0]?.prefetched?.patient).toMatchObject({ resourceType: 'Patient', id: '1288992' });
+    await waitFor(() => analyses.length === 1, { timeoutMs: 5_000, what: 'the captured chart' });
+    // The example's Patient is 1288992, born 1925: the age comes from the prefetch (no EHR read).
+    expect(analyses[0]?.patient).toMatchObject({ ref: 'Patient/1288992', ageYears: expect.any(Number) });
   });
 
   it('refuses a hook the service does not answer, and an unknown service', async () => {

@@ -1,13 +1,21 @@
 import { AppError, ErrorCode, InvalidInputError, NotFoundError, UnavailableError } from '@aloe/shared/errors';
 import { summarizeIssues } from '@aloe/shared/kafka';
 import type { Logger } from '@aloe/shared/logging';
-import type { Feedback, TaskKind } from '@aloe/shared/schemas';
+import {
+  type Feedback,
+  FhirReference,
+  type KnowledgeReport,
+  type PatientContext,
+  type TaskKind,
+} from '@aloe/shared/schemas';
 import { type Request, type RequestHandler, Router } from 'express';
 import type { CardStore } from '../cards/card-store.js';
-import { CdsFeedbackRequest, CdsHookRequest, type CdsLink } from '../cards/cds-types.js';
-import { pendingCard, suggestionSetToCards } from '../cards/suggestion-to-card.js';
-import { draftOrderItems, fromPrefetch } from '../context/from-prefetch.js';
-import type { AnalysisRequest } from '../flows/publish-context.js';
+import { type CdsCard, CdsFeedbackRequest, CdsHookRequest, type CdsLink } from '../cards/cds-types.js';
+import { knowledgeCards } from '../cards/knowledge-cards.js';
+import { cardUuid, pendingCard, suggestionSetToCards } from '../cards/suggestion-to-card.js';
+import { draftOrders, fromPrefetch } from '../context/from-prefetch.js';
+import type { CaptureRequest } from '../flows/capture-context.js';
+import { checkChart } from '../flows/check-chart.js';
 import { CDS_SERVICES } from './cds-services.js';
 import type { EhrJwtVerifier } from './verify-ehr-jwt.js';
 
@@ -21,11 +29,16 @@ export interface CdsRoutesDeps {
   /** The SMART app launch URL of the sidebar page, shown as a `smart` link on every card. */
   sidebarLaunchUrl: string | undefined;
   pseudonymOf: (patientId: string) => string;
-  /** Starts the analysis (capture → Kafka); the response does not wait for it. */
-  requestAnalysis: (request: AnalysisRequest) => Promise<{ contextId: string }>;
+  /** Reads what the prefetch lacks from the EHR and normalises the chart (in the call). */
+  captureChart: (request: CaptureRequest) => Promise<PatientContext>;
+  /** The chart from the prefetch alone, when the EHR cannot be read. */
+  chartFromPrefetch: (request: CaptureRequest) => PatientContext;
+  /** Starts the AI analysis of a captured chart (Kafka); the response does not wait for it. */
+  publishContext: (context: PatientContext) => Promise<void>;
   publishFeedback: (feedback: Feedback[]) => Promise<void>;
   logger: Logger;
   newId: () => string;
+  now: () => Date;
 }
 
 const TASKS_BY_HOOK: Record<string, TaskKind[]> = {
@@ -36,8 +49,10 @@ const TASKS_BY_HOOK: Record<string, TaskKind[]> = {
 
 /**
  * CDS Hooks 2.0: discovery, the three services and feedback. Every call is authenticated with the
- * EHR's JWT (discovery included). A hook call is answered at once from the card cache (or with one
- * "reviewing" card linking to the sidebar) and starts a fresh analysis in the background.
+ * EHR's JWT (discovery included). A hook call checks the chart and its draft orders against the
+ * clinical rules in the call (prefetch, else EHR reads) and answers with their cards; patient-view
+ * adds the AI's latest cached set (or a "reviewing" card). A fresh AI analysis of the chart then
+ * starts in the background.
  */
 export function createCdsRoutes(deps: CdsRoutesDeps): Router {
   const router = Router();
@@ -69,34 +84,53 @@ export function createCdsRoutes(deps: CdsRoutesDeps): Router {
       throw new InvalidInputError(`Service ${service.id} answers ${service.hook}, not ${call.hook}`);
     const { patientId } = call.context;
     const pseudonym = deps.pseudonymOf(patientId);
+    const prefetched = fromPrefetch(call.prefetch ?? undefined, patientId);
+    const drafts = draftOrders(call.context.draftOrders, prefetched.medications);
+    const capture: CaptureRequest = {
+      patientId,
+      trigger: {
+        kind: 'cds-hook',
+        hook: call.hook,
+        hookInstance: call.hookInstance,
+        ...(FhirReference.safeParse(call.context.userId).success ? { userRef: call.context.userId } : {}),
+      },
+      tasks: TASKS_BY_HOOK[call.hook] ?? ['medication-safety'],
+      prefetched,
+      extraItems: drafts.items,
+      includeNotes: call.hook === 'patient-view',
+    };
 
-    // The clinician never waits on the cache: if it cannot answer, the pending card goes out.
-    const latest = await deps.cards.latest(pseudonym).catch((error: unknown) => {
+    // The chart: what the EHR sent plus what it lacked, read now. If the EHR cannot be read, the rules
+    // still check what arrived, and a card says so.
+    let unreadable: string | undefined;
+    const chart = await deps.captureChart(capture).catch((error: unknown) => {
+      if (!(error instanceof AppError) || error.code === ErrorCode.InvalidInput) throw error;
+      unreadable = error.message;
       logger.warn(
-        { patientPseudonym: pseudonym, err: error },
-        'the card store did not answer; serving the pending card',
+        { hook: call.hook, patientPseudonym: pseudonym, code: error.code },
+        'chart not read; rules use the prefetch only',
       );
-      return undefined;
+      return deps.chartFromPrefetch(capture);
     });
-    const cards = latest ? suggestionSetToCards(latest, sidebar) : [pendingCard(pseudonym, sidebar)];
+    const report = checkChart(chart, drafts.items, deps.now());
+    await deps.cards
+      .putKnowledge(report)
+      .catch((error: unknown) =>
+        logger.warn(
+          { patientPseudonym: pseudonym, err: error },
+          'the card store did not keep the knowledge findings',
+        ),
+      );
+    const cards: CdsCard[] = [
+      ...knowledgeCards(report, { sidebar, identifiedDrafts: drafts.identified }),
+      ...(unreadable ? [unreadableCard(pseudonym, unreadable, sidebar)] : []),
+      ...(call.hook === 'patient-view' ? await aiCards(pseudonym) : []),
+    ];
+    logCall(call.hook, pseudonym, report);
     response.json({ cards });
 
-    void deps
-      .requestAnalysis({
-        patientId,
-        trigger: {
-          kind: 'cds-hook',
-          hook: call.hook,
-          hookInstance: call.hookInstance,
-          ...(call.context.userId && /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/.test(call.context.userId)
-            ? { userRef: call.context.userId }
-            : {}),
-        },
-        tasks: TASKS_BY_HOOK[call.hook] ?? ['medication-safety'],
-        prefetched: fromPrefetch(call.prefetch, patientId),
-        extraItems: draftOrderItems(call.context.draftOrders),
-      })
-      .catch((error: unknown) =>
+    if (!unreadable)
+      void deps.publishContext(chart).catch((error: unknown) =>
         logger.warn(
           {
             hook: call.hook,
@@ -108,6 +142,29 @@ export function createCdsRoutes(deps: CdsRoutesDeps): Router {
         ),
       );
   });
+
+  /** The AI's latest cached set; the clinician never waits on the cache: if it cannot answer, the pending card. */
+  const aiCards = async (pseudonym: string): Promise<CdsCard[]> => {
+    const latest = await deps.cards.latest(pseudonym).catch((error: unknown) => {
+      logger.warn(
+        { patientPseudonym: pseudonym, err: error },
+        'the card store did not answer; serving the pending card',
+      );
+      return undefined;
+    });
+    return latest ? suggestionSetToCards(latest, sidebar) : [pendingCard(pseudonym, sidebar)];
+  };
+
+  const logCall = (hook: string, pseudonym: string, report: KnowledgeReport) =>
+    logger.info(
+      {
+        hook,
+        patientPseudonym: pseudonym,
+        findings: report.findings.length,
+        ruleIds: [...new Set(report.findings.map((finding) => finding.ruleId))],
+      },
+      'hook answered',
+    );
 
   router.post('/cds-services/:id/feedback', authenticate, async (request, response) => {
     if (!CDS_SERVICES.some((candidate) => candidate.id === request.params.id)) {
@@ -133,6 +190,7 @@ export function createCdsRoutes(deps: CdsRoutesDeps): Router {
         feedbackId: deps.newId(),
         patientPseudonym: origin.patientPseudonym,
         suggestionId: origin.suggestionId,
+        ...(origin.ruleId ? { ruleId: origin.ruleId } : {}),
         cardId: item.card,
         source: 'cds-hooks',
         outcome: item.outcome,
@@ -147,6 +205,18 @@ export function createCdsRoutes(deps: CdsRoutesDeps): Router {
   });
 
   return router;
+}
+
+/** Said when the EHR could not be read: the rules checked only what the EHR sent with the call. */
+function unreadableCard(pseudonym: string, reason: string, sidebar: CdsLink | undefined): CdsCard {
+  return {
+    uuid: cardUuid('unreadable', pseudonym),
+    summary: 'Aloe could not read the chart from the EHR: the rules checked only what the EHR sent',
+    detail: `${reason}. Allergies, medications and results not sent with this call were not checked.`,
+    indicator: 'info',
+    source: { label: 'Aloe clinical rules (not AI)' },
+    ...(sidebar ? { links: [sidebar] } : {}),
+  };
 }
 
 /** The absolute URL the EHR called, as it must appear in the JWT `aud`. */

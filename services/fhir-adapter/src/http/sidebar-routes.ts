@@ -51,7 +51,7 @@ interface Session {
  * The SMART on FHIR sidebar page (SMART App Launch 2.0, EHR launch, public client with PKCE S256):
  * `/sidebar/launch` (the EHR opens it with `iss` and `launch`) → the EHR's authorization server →
  * `/sidebar/callback` exchanges the code for the patient in context and shows that patient's latest
- * suggestions from the card store; accept / dismiss become clinician feedback (source `sidebar`).
+ * clinical-rule findings and AI suggestions from the card store; accept / dismiss become clinician feedback (source `sidebar`).
  * The access token is not kept: the page reads nothing from the EHR, only the adapter's cache. The
  * launch state and the session are sealed tokens, so every replica can carry on any of them; each
  * answer renews the session (idle limit), up to a maximum after the launch.
@@ -75,7 +75,10 @@ export function createSidebarRoutes(deps: SidebarDeps): Router {
     state: Session,
     answered: ReadonlySet<string>,
   ) => {
-    const set = await deps.cards.latest(state.pseudonym).catch((cause: unknown) => {
+    const [set, knowledge] = await Promise.all([
+      deps.cards.latest(state.pseudonym),
+      deps.cards.latestKnowledge(state.pseudonym),
+    ]).catch((cause: unknown) => {
       throw new UnavailableError('The card store is unavailable; reopen the assistant in a moment', {
         cause,
       });
@@ -90,7 +93,7 @@ export function createSidebarRoutes(deps: SidebarDeps): Router {
         'referrer-policy': 'no-referrer',
         'x-content-type-options': 'nosniff',
       })
-      .send(renderSidebarPage({ set, session, nonce, answered }));
+      .send(renderSidebarPage({ set, knowledge, session, nonce, answered }));
   };
 
   router.get('/sidebar/launch', async (request, response) => {
@@ -183,6 +186,7 @@ export function createSidebarRoutes(deps: SidebarDeps): Router {
           feedbackId: deps.newId(),
           patientPseudonym: origin.patientPseudonym,
           suggestionId: origin.suggestionId,
+          ...(origin.ruleId ? { ruleId: origin.ruleId } : {}),
           cardId: card,
           source: 'sidebar',
           outcome,

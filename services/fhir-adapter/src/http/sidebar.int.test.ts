@@ -1,17 +1,20 @@
 // The SMART sidebar page end to end in a real browser (Debian's Chromium via playwright-core): the
 // sandbox EHR launches it (SMART App Launch 2.0, EHR launch, PKCE S256, its own authorization server
 // over HTTP), the page shows the patient's cached suggestions, and accept becomes clinician feedback.
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSandboxEhr, FHIR_BASE_PATH } from '@aloe/sandbox-ehr';
 import { createLogger } from '@aloe/shared/logging';
-import type { Feedback } from '@aloe/shared/schemas';
+import type { ContextItem, Feedback, PatientContext } from '@aloe/shared/schemas';
 import { testChromium } from '@aloe/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Browser, chromium } from 'playwright-core';
+import { chartDeps } from '../../test/chart-deps.js';
 import { setFor } from '../../test/suggestion-set.js';
 import { createApp } from '../app.js';
 import { MemoryCardStore } from '../cards/card-store.js';
+import { checkChart } from '../flows/check-chart.js';
 
 const CHROMIUM = testChromium('sidebar browser tests');
 const describeInBrowser = CHROMIUM.available ? describe : describe.skip;
@@ -50,6 +53,7 @@ describeInBrowser('the SMART sidebar page', () => {
   ) =>
     createApp({
       ...deps,
+      ...chartDeps(),
       publicBaseUrl,
       verifyEhrJwt: undefined,
       allowUnauthenticated: true,
@@ -199,6 +203,69 @@ describeInBrowser('the SMART sidebar page', () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it('shows the rules’ findings first, the message in words, the evidence of every resource, and wraps at sidebar width', async () => {
+    const pseudonym = pseudonymOf('1288994');
+    const medication = (ref: string, display: string, date: string): ContextItem => ({
+      ref,
+      kind: 'medication',
+      code: { display },
+      status: 'active',
+      date,
+      dose: { text: 'once daily' },
+    });
+    const context: PatientContext = {
+      contextId: '6a0c8b3e-1f2d-4e5a-9b7c-0d1e2f3a4b5c',
+      trigger: { kind: 'cds-hook', hook: 'patient-view' },
+      patient: { ref: 'Patient/1288994', pseudonym, ageYears: 71, sex: 'female' },
+      fhirBase: `${ehr}${FHIR_BASE_PATH}`,
+      capturedAt: '2026-11-24T08:00:00.000Z',
+      items: [
+        medication('MedicationRequest/w1', 'Warfarin Sodium 5 MG Oral Tablet', '2026-10-01'),
+        // One long unbroken string from the EHR must not widen the page.
+        medication('MedicationRequest/i1', `Ibuprofen 400 MG Oral Tablet ${'X'.repeat(300)}`, '2026-11-20'),
+      ],
+      tasks: ['medication-safety'],
+    };
+    const report = checkChart(context, [], new Date('2026-11-24T08:00:00Z'));
+    expect(report.findings.map((finding) => finding.ruleId)).toEqual([
+      'knowledge.interaction.warfarin-nsaids',
+    ]);
+    await cards.putKnowledge(report);
+
+    const page = await browser.newPage({ viewport: { width: 360, height: 900 } });
+    await page.goto(launch('1288994'));
+    const article = (await page.textContent('article.critical'))!;
+    expect(article).toContain('Interaction: warfarin + ibuprofen, bleeding risk, no gastric protection');
+    expect(article).toContain('What to do: Use only if the benefit outweighs the risk');
+    expect(article).toContain('Warfarin Sodium 5 MG Oral Tablet · once daily · 2026-10-01');
+    expect(article).toContain('Ibuprofen 400 MG Oral Tablet');
+    expect(article).toContain('Rule knowledge.interaction.warfarin-nsaids');
+    expect(await page.getAttribute('article.critical a', 'href')).toMatch(
+      /^https:\/\/build\.fhir\.org\/ig\/HL7\/PDDI-CDS\//,
+    );
+    // Rules first, the message before its rule id.
+    const body = (await page.textContent('body'))!;
+    expect(body.indexOf('Clinical rules (not AI)')).toBeLessThan(
+      body.indexOf('Aloe is reviewing this chart'),
+    );
+    expect(body.indexOf('What to do')).toBeLessThan(body.indexOf('Rule knowledge.'));
+    // Nothing is wider than the sidebar.
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    mkdirSync('.test-output', { recursive: true });
+    const screenshot = await page.screenshot({ path: '.test-output/sidebar-360px.png', fullPage: true });
+    expect(screenshot.readUInt32BE(16)).toBe(360); // PNG width
+
+    await page.click('article.critical button[value=overridden]');
+    await page.waitForSelector('article.critical .done');
+    expect(published.at(-1)).toMatchObject({
+      patientPseudonym: pseudonym,
+      ruleId: 'knowledge.interaction.warfarin-nsaids',
+      outcome: 'overridden',
+      source: 'sidebar',
+    });
+    await page.close();
   });
 
   it('says the chart is being reviewed for a patient with no suggestions yet', async () => {

@@ -7,13 +7,13 @@ import { writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DRUG_CLASSES } from '@aloe/clinical-knowledge';
 import type { ContextItem, PatientContext } from '@aloe/shared/schemas';
 import pg from 'pg';
 import { createAuditStore } from '../audit/audit-store.js';
 import { openSqlClient, type SqlClient } from '../audit/sql-client.js';
 import { createHarmClassifier, type HarmClassifier } from '../rails/classifier/harm-classifier.js';
 import { defaultHarmModelDir, loadSentenceEncoder } from '../rails/classifier/sentence-encoder.js';
-import { DRUG_CLASSES } from '../rails/data/drug-classes.js';
 import { HARM_CLASSIFIER } from '../rails/data/harm-classifier-weights.js';
 import { evaluateSet } from '../rails/evaluate-set.js';
 import type { CandidateSuggestion } from '../rails/output/candidate.js';
@@ -27,7 +27,7 @@ const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(p * values.length))] ?? 0;
 
 // 1. Rails on a large, realistic context: 20 medications, 30 problems, 140 observations, 10 notes.
-const drugs = Object.keys(DRUG_CLASSES);
+const drugs = [...new Set(Object.values(DRUG_CLASSES).flatMap((drugClass) => drugClass.members))];
 const items: ContextItem[] = [
   ...drugs.slice(0, 20).map((drug, i) => ({
     ref: `MedicationRequest/m${i}`,

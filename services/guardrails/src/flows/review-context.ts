@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { AppError, ErrorCode } from '@aloe/shared/errors';
 import type { GenerateRequest, GenerateResponse__Output } from '@aloe/shared/grpc';
 import type { Logger } from '@aloe/shared/logging';
-import { type ContextItem, type PatientContext, SuggestionSet } from '@aloe/shared/schemas';
+import { evidenceOf, type PatientContext, SuggestionSet } from '@aloe/shared/schemas';
 import { z } from 'zod';
 import type { AuditStore } from '../audit/audit-store.js';
 import { canonicalJson } from '../audit/hash-chain.js';
@@ -50,19 +50,6 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 export function setIdFor(contextId: string): string {
   const hex = sha256(`suggestion-set/${contextId}`);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-function evidenceOf(item: ContextItem) {
-  const value = item.value
-    ? `${item.value.value}${item.value.unit ? ` ${item.value.unit}` : ''}`
-    : (item.valueText ?? item.dose?.text);
-  return {
-    ref: item.ref,
-    kind: item.kind,
-    ...(item.code?.display ? { display: item.code.display.slice(0, 500) } : {}),
-    ...(item.date ? { date: item.date } : {}),
-    ...(value ? { value: value.slice(0, 500) } : {}),
-  };
 }
 
 /**

@@ -114,7 +114,9 @@ describe('output rails', () => {
       ruleId: 'output.interaction',
       itemRef: 'MedicationRequest/w',
     });
-    expect(annotated?.reasons[0]?.message).toMatch(/bleeding risk/);
+    expect(annotated?.reasons[0]?.message).toMatch(
+      /risk of bleeding \(HL7 PDDI-CDS IG: warfarin \+ NSAIDs\)/,
+    );
   });
 
   it('computes MME/day with the CDC factors and warns over 50 on opioid suggestions', () => {
