@@ -138,11 +138,55 @@ for (const { patientId, contextId } of requested) {
 }
 await consumer.stop();
 
-step('CDS Hooks patient-view: answered at once; while no suggestion set is ready, one "reviewing" info card');
-const cds = await patientView('aloe-poly');
-console.log(
-  `  HTTP ${cds.status}: ${JSON.stringify((await cds.json()).cards.map((card) => `[${card.indicator}] ${card.summary}`))}`,
+step(
+  'CDS Hooks patient-view: the clinical rules answer at once; the AI shows one "reviewing" card until its set is ready',
 );
+const cds = await patientView('aloe-poly');
+console.log(`  HTTP ${cds.status}`);
+for (const card of (await cds.json()).cards)
+  console.log(`  [${card.indicator}] ${card.summary}  (${card.source.label.slice(0, 40)})`);
+
+step('CDS Hooks order-sign: a draft amoxicillin order for the patient with a penicillin allergy');
+const sign = await fetch(`http://127.0.0.1:${adapterPort}/cds-services/aloe-order-sign`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({
+    hook: 'order-sign',
+    hookInstance: randomUUID(),
+    context: {
+      userId: 'Practitioner/demo',
+      patientId: 'aloe-allergy',
+      draftOrders: {
+        resourceType: 'Bundle',
+        type: 'collection',
+        entry: [
+          {
+            resource: {
+              resourceType: 'MedicationRequest',
+              id: 'demo-draft-amoxicillin',
+              status: 'draft',
+              intent: 'order',
+              subject: { reference: 'Patient/aloe-allergy' },
+              medicationCodeableConcept: {
+                coding: [
+                  {
+                    system: 'http://www.nlm.nih.gov/research/umls/rxnorm',
+                    code: '308192',
+                    display: 'Amoxicillin 500 MG Oral Tablet',
+                  },
+                ],
+              },
+            },
+          },
+        ],
+      },
+    },
+  }),
+});
+for (const card of (await sign.json()).cards)
+  console.log(
+    `  [${card.indicator}] ${card.summary}; suggestions: ${(card.suggestions ?? []).map((s) => s.label).join('; ') || 'none'}`,
+  );
 
 step('Inference: Aloe over gRPC on node-llama-cpp (ALOE_MODEL unset → the generated TEST MODEL)');
 await start(

@@ -15,6 +15,8 @@ export interface AppDeps extends CdsRoutesDeps, ApiRoutesDeps {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // CDS Hooks answers are POST responses nobody revalidates: no ETag hashing of every body.
+  app.set('etag', false);
   app.use(express.json({ type: ['application/json', 'application/fhir+json'], limit: '10mb' }));
   app.get('/healthz', (_request, response) => {
     response.json({ status: 'ok' });

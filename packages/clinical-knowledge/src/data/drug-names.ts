@@ -203,6 +203,8 @@ export const OTHER_NAMES: Readonly<Record<string, readonly string[]>> = {
   'depo-provera': ['medroxyprogesterone'],
   epipen: ['epinephrine'],
   'pepto-bismol': ['bismuth subsalicylate'],
+  'vitamin b 12': ['cyanocobalamin'],
+  'vitamin b-12': ['cyanocobalamin'],
 };
 
 /**

@@ -81,13 +81,17 @@ export async function readPatientRecord(
   ] = await Promise.all([
     field('conditions', () => search('Condition', { patient: subject, _count: pageSize })),
     field('medicationRequests', async () =>
-      uniqueById([
-        ...(await search<MedicationRequest>('MedicationRequest', { ...medicationParams, status: 'active' })),
-        ...(await search<MedicationRequest>('MedicationRequest', {
-          ...medicationParams,
-          authoredon: `ge${daysAgo(HISTORY_DAYS)}`,
-        })),
-      ]),
+      uniqueById(
+        (
+          await Promise.all([
+            search<MedicationRequest>('MedicationRequest', { ...medicationParams, status: 'active' }),
+            search<MedicationRequest>('MedicationRequest', {
+              ...medicationParams,
+              authoredon: `ge${daysAgo(HISTORY_DAYS)}`,
+            }),
+          ])
+        ).flat(),
+      ),
     ),
     field('medicationStatements', () =>
       search<MedicationStatement>('MedicationStatement', {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Bundle, Patient } from '@medplum/fhirtypes';
 import { createFhirClient, type FhirClient } from '../ehr/fhir-client.js';
 import { type CaptureDeps, captureContext } from './capture-context.js';
+import { checkChart } from './check-chart.js';
 
 const SYNTHEA_DIR = join(
   process.cwd(),
@@ -22,6 +23,8 @@ let server: Server;
 let deps: CaptureDeps;
 let client: FhirClient;
 const syntheaPatients: string[] = [];
+/** What each Synthea patient was chosen for (its index.json), by the id the sandbox gave it. */
+const whySelected = new Map<string, string>();
 
 beforeAll(async () => {
   const ehr = createSandboxEhr();
@@ -33,7 +36,13 @@ beforeAll(async () => {
       const bundle = JSON.parse(await readFile(join(SYNTHEA_DIR, file), 'utf8')) as Bundle;
       const response = await loadBundle(ehr.router, ehr.repo, bundle);
       const patient = response.entry?.find((entry) => entry.response?.location?.startsWith('Patient/'));
-      syntheaPatients.push(patient!.response!.location!.split('/')[1]!);
+      const id = patient!.response!.location!.split('/')[1]!;
+      syntheaPatients.push(id);
+      const index = JSON.parse(await readFile(join(SYNTHEA_DIR, 'index.json'), 'utf8')) as Array<{
+        file: string;
+        why_selected: string;
+      }>;
+      whySelected.set(id, index.find((entry) => entry.file === file)?.why_selected ?? '');
     }
   }
   server = await new Promise<Server>((resolve) => {
@@ -125,4 +134,34 @@ describe('captureContext from the sandbox EHR', () => {
       expect(JSON.stringify(context)).not.toContain(patient.name?.[0]?.family ?? '∅');
     }
   });
+
+  (hasSynthea ? it : it.skip)(
+    'checks every Synthea chart with the clinical rules, each finding citing resources of the chart',
+    async () => {
+      const now = new Date('2026-11-24T08:00:00Z');
+      const found = new Map<string, string[]>();
+      for (const patientId of syntheaPatients) {
+        const context = await capture(patientId, { observationWindowDays: 36_500 });
+        const report = checkChart(context, [], now);
+        const refs = new Set([context.patient.ref, ...context.items.map((item) => item.ref)]);
+        for (const finding of report.findings) for (const ref of finding.refs) expect(refs).toContain(ref);
+        expect(report.evidence.map((item) => item.ref).sort()).toEqual(
+          [...new Set(report.findings.flatMap((f) => f.refs))].sort(),
+        );
+        found.set(
+          patientId,
+          report.findings.map((finding) => finding.ruleId),
+        );
+        if (context.patient.deceased)
+          expect(found.get(patientId)!.some((id) => id.startsWith('knowledge.deceased.'))).toBe(true);
+      }
+      // The patients chosen for an interaction get it.
+      const digoxinVerapamil = syntheaPatients.filter((id) =>
+        /digoxin \+ verapamil/.test(whySelected.get(id)!),
+      );
+      expect(digoxinVerapamil.length).toBeGreaterThan(0);
+      for (const id of digoxinVerapamil)
+        expect(found.get(id)).toContain('knowledge.interaction.digoxin-non-dihydropyridine-ccb');
+    },
+  );
 });

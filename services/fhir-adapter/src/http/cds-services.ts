@@ -23,7 +23,11 @@ export const CDS_SERVICES = [
     title: 'Aloe clinical assistant',
     description:
       'Clinical rules (allergies, interactions, CDC opioid guideline, renal and age limits) over the open chart at once, and AI-generated, guardrail-checked suggestions, each with its evidence.',
-    prefetch: CHART_PREFETCH,
+    // The AI reads the latest notes too (as untrusted text); the rules do not.
+    prefetch: {
+      ...CHART_PREFETCH,
+      notes: 'DocumentReference?patient={{context.patientId}}&_sort=-date&_count=10',
+    },
   },
   {
     hook: 'order-select',
