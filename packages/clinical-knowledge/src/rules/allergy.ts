@@ -1,5 +1,5 @@
 import type { ContextItem } from '@aloe/shared/schemas';
-import type { Chart, Medication } from '../chart/chart.js';
+import type { Chart } from '../chart/chart.js';
 import { CLASS_WORDS, CROSS_REACTIVITY } from '../data/cross-reactivity.js';
 import { type ClassId, DRUG_CLASSES, withParents } from '../data/drug-classes.js';
 import type { DraftFinding } from '../finding.js';
