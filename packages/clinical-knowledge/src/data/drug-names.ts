@@ -204,6 +204,9 @@ export const OTHER_NAMES: Readonly<Record<string, readonly string[]>> = {
   epipen: ['epinephrine'],
   'pepto-bismol': ['bismuth subsalicylate'],
   'vitamin b 12': ['cyanocobalamin'],
+  'alendronic acid': ['alendronate'],
+  ethinylestradiol: ['ethinyl estradiol'],
+  natazia: ['estradiol valerate', 'dienogest'],
   'vitamin b-12': ['cyanocobalamin'],
 };
 
@@ -312,6 +315,9 @@ export const OTHER_INGREDIENTS: readonly string[] = [
   'vasopressin',
   'midodrine',
   'isoproterenol',
+  'minoxidil',
+  'methyldopa',
+  'acetazolamide',
   // endocrine
   'metformin',
   'glipizide',
@@ -373,6 +379,15 @@ export const OTHER_INGREDIENTS: readonly string[] = [
   'exemestane',
   'finasteride',
   'dutasteride',
+  'raloxifene',
+  'calcitonin',
+  'teriparatide',
+  'desmopressin',
+  'estradiol valerate',
+  'dienogest',
+  'cinacalcet',
+  'sevelamer',
+  'calcium acetate',
   // respiratory and allergy
   'albuterol',
   'levalbuterol',
@@ -400,6 +415,7 @@ export const OTHER_INGREDIENTS: readonly string[] = [
   'benzonatate',
   'cromolyn',
   'omalizumab',
+  'roflumilast',
   // gastrointestinal
   'famotidine',
   'ranitidine',
@@ -530,6 +546,7 @@ export const OTHER_INGREDIENTS: readonly string[] = [
   'solifenacin',
   'mirabegron',
   'phenazopyridine',
+  'bethanechol',
   // vitamins, minerals, fluids, other
   'cyanocobalamin',
   'vitamin b12',
@@ -569,6 +586,10 @@ export const OTHER_INGREDIENTS: readonly string[] = [
   'tranexamic acid',
   'erythropoietin',
   'epoetin alfa',
+  'darbepoetin alfa',
+  'iron sucrose',
+  'ferric carboxymaltose',
+  'dexmedetomidine',
   'filgrastim',
   'influenza vaccine',
   'midazolam',

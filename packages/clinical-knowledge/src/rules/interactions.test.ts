@@ -88,6 +88,19 @@ describe('warfarin + NSAIDs (PDDI-CDS)', () => {
     for (const item of [ppi, bleed, steroid, spironolactone]) expect(finding!.refs).toContain(item.ref);
   });
 
+  it('names another NSAID on the chart as a risk factor, and not a topical one', () => {
+    const naproxen = medication('Naproxen 500 MG Oral Tablet');
+    const [finding] = interactions([warfarin(), naproxen], [ketorolac()], { ageYears: 40 });
+    expect(finding!.detail).toMatch(/another NSAID \(naproxen\)/);
+    expect(finding!.refs).toContain(naproxen.ref);
+    const gel = medication('Diclofenac Sodium 10 MG/ML Topical Gel');
+    expect(
+      interactions([warfarin(), gel], [ketorolac()], { ageYears: 40 }).find(
+        (f) => f.refs.includes(gel.ref) && f.detail.includes('another NSAID'),
+      ),
+    ).toBeUndefined();
+  });
+
   it('is information only for topical diclofenac', () => {
     const [finding] = interactions(
       [warfarin()],

@@ -51,6 +51,16 @@ describe('CDC 2022 opioid rules', () => {
     expect(ids([plan], [draft])).not.toContain('knowledge.opioid.rec02-treatment-plan');
     const immediate = opioid('Oxycodone Hydrochloride 5 MG Oral Tablet', { draft: true, perDay: 4 });
     expect(ids([], [immediate])).not.toContain('knowledge.opioid.rec03-immediate-release-first');
+    // ER/LA for acute pain (5 days) too, as the guideline says.
+    const acuteExtended = opioid('12 HR Oxycodone Hydrochloride 10 MG Extended Release Oral Tablet', {
+      rxnorm: OXYCODONE_ER,
+      draft: true,
+      days: 5,
+    });
+    const [acute] = rules([], [acuteExtended]).filter(
+      (f) => f.ruleId === 'knowledge.opioid.rec03-immediate-release-first',
+    );
+    expect(acute!.detail).toMatch(/here for acute pain/);
   });
 
   it('rec 4: a regimen of 50 MME/day or more, with each drug counted', () => {
@@ -106,6 +116,12 @@ describe('CDC 2022 opioid rules', () => {
     expect(finding!.detail).toMatch(/a benzodiazepine \(alprazolam\)/);
     expect(finding!.suggestions[0]!.code).toMatchObject({ code: '1725059' });
     expect(ids([condition('Alcohol dependence')], [draft])).toContain('knowledge.opioid.rec08-naloxone');
+    expect(ids([condition('Obstructive sleep apnea syndrome', { snomed: '78275009' })], [draft])).toContain(
+      'knowledge.opioid.rec08-naloxone',
+    );
+    expect(
+      ids([condition('Obstructive sleep apnea syndrome', { status: 'resolved' })], [draft]),
+    ).not.toContain('knowledge.opioid.rec08-naloxone');
     const naloxone = medication('naloxone hydrochloride 40 MG/ML Nasal Spray', {
       rxnorm: '1725059',
       date: daysAgo(10),

@@ -120,15 +120,18 @@ export const rec02TreatmentPlan = rule(
   },
 );
 
+// The IG's logic looks at subacute and chronic pain; the guideline's recommendation 3 covers acute pain
+// too (ER/LA opioids are for severe, continuous pain after a week of immediate-release doses), so an
+// ER/LA opioid for an opioid-naive patient is flagged whatever the supply.
 export const rec03ImmediateRelease = rule(3, 'immediate-release opioids when starting', (context) => {
   if (!applies(context) || !isOpioidNaive(context.chart)) return [];
-  const extended = chronic(context).filter(isExtendedReleaseOpioid);
+  const extended = context.triggers.filter(isExtendedReleaseOpioid);
   if (extended.length === 0) return [];
+  const acute = extended.every((medication) => isAcute(medication) && !isSubacuteOrChronic(medication));
   return [
     recommendation(3, 'immediate-release-first', {
       summary: `Extended-release/long-acting opioid for an opioid-naive patient (${names(extended)})`,
-      detail:
-        'when starting opioids for subacute or chronic pain, prescribe immediate-release opioids instead of extended-release/long-acting (ER/LA) opioids; the patient has had no opioid in the last 90 days.',
+      detail: `when starting opioid therapy${acute ? ' (here for acute pain)' : ''}, prescribe immediate-release opioids instead of extended-release/long-acting (ER/LA) opioids, which are for severe, continuous pain after at least a week of immediate-release doses; the patient has had no opioid in the last 90 days.`,
       action: 'Prescribe an immediate-release opioid at the lowest effective dose instead.',
       refs: refsOf(extended),
       draftRefs: draftRefsOf(extended),
