@@ -268,6 +268,24 @@ describeInBrowser('the SMART sidebar page', () => {
     await page.close();
   });
 
+  it('wraps one long unbroken string from the model inside the sidebar', async () => {
+    const base = setFor(pseudonymOf('1288995'));
+    const unbroken = 'Q'.repeat(2_000);
+    await cards.put({
+      ...base,
+      setId: '7e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
+      patient: { ...base.patient, ref: 'Patient/1288995' },
+      suggestions: [{ ...base.suggestions[0]!, title: unbroken.slice(0, 300), text: unbroken }],
+    });
+    for (const width of [320, 480]) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await page.goto(launch('1288995'));
+      expect(await page.textContent('article')).toContain(unbroken);
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+      await page.close();
+    }
+  });
+
   it('says the chart is being reviewed for a patient with no suggestions yet', async () => {
     const page = await browser.newPage();
     await page.goto(launch('someone-else'));
