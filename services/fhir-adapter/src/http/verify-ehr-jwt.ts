@@ -8,6 +8,7 @@ import {
   errors as joseErrors,
   jwtVerify,
 } from 'jose';
+import { ReplayMemory } from './replay-memory.js';
 
 /** CDS Hooks 2.0 §Trusting CDS Clients: asymmetric algorithms only; `none` and HMAC are forbidden. */
 export const ALLOWED_ALGORITHMS = ['RS384', 'ES384'] as const;
@@ -44,8 +45,9 @@ export function createEhrJwtVerifier(trust: EhrTrust, options: { now?: () => num
   const now = options.now ?? (() => Date.now());
   const remoteSets = new Map<string, JWTVerifyGetKey>();
   const localSet = trust.jwks ? createLocalJWKSet(trust.jwks) : undefined;
-  /** jti → expiry (ms); pruned as they expire. */
-  const seenJtis = new Map<string, number>();
+  const toleranceMs = (trust.clockToleranceSeconds ?? 30) * 1000;
+  const maxAgeMs = (trust.maxAgeSeconds ?? 300) * 1000;
+  const seenJtis = new ReplayMemory();
 
   const keyFor = (jku: string | undefined): JWTVerifyGetKey => {
     if (jku !== undefined) {
@@ -86,8 +88,8 @@ export function createEhrJwtVerifier(trust: EhrTrust, options: { now?: () => num
         algorithms: [...ALLOWED_ALGORITHMS],
         issuer: [...trust.issuers],
         audience: calledUrl,
-        clockTolerance: trust.clockToleranceSeconds ?? 30,
-        maxTokenAge: `${trust.maxAgeSeconds ?? 300}s`,
+        clockTolerance: toleranceMs / 1000,
+        maxTokenAge: maxAgeMs / 1000,
         requiredClaims: ['iss', 'aud', 'exp', 'iat', 'jti'],
         currentDate: new Date(now()),
       }));
@@ -96,9 +98,11 @@ export function createEhrJwtVerifier(trust: EhrTrust, options: { now?: () => num
     }
 
     const jti = String(payload.jti);
-    for (const [seen, expiresAt] of seenJtis) if (expiresAt < now()) seenJtis.delete(seen);
-    if (seenJtis.has(jti)) throw unauthorized('this jti was already used (replayed token)');
-    seenJtis.set(jti, (payload.exp ?? 0) * 1000 + (trust.clockToleranceSeconds ?? 30) * 1000);
+    // A jti is unique per issuer (RFC 7519 §4.1.7); it is remembered while its token could still pass
+    // the checks above: until exp, or iat + the maximum age if sooner, plus the clock tolerance.
+    const acceptableUntilMs = Math.min((payload.exp ?? 0) * 1000, (payload.iat ?? 0) * 1000 + maxAgeMs);
+    if (!seenJtis.remember(`${String(payload.iss)} ${jti}`, acceptableUntilMs + toleranceMs, now()))
+      throw unauthorized('this jti was already used (replayed token)');
     return {
       issuer: String(payload.iss),
       jti,
