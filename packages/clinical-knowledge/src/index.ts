@@ -5,6 +5,7 @@ export { INTERACTIONS, type Interaction } from './data/interactions.js';
 export { type KnowledgeSource, SOURCES } from './data/sources.js';
 export { type EvaluateOptions, evaluate } from './evaluate.js';
 export { dailyMme, MME_THRESHOLDS, type MmeResult, totalMme } from './opioid/mme.js';
+export { applyActions, evaluateActions, PROPOSED_REF_PREFIX, type ProposedChart } from './proposals.js';
 export {
   allergyConflict,
   asMedication,
@@ -16,3 +17,4 @@ export { RULES } from './rules/index.js';
 export type { Rule } from './rules/rule.js';
 export { KNOWLEDGE_VERSION } from './version.js';
 export { type DrugIdentity, identifyDrug, RXNORM_SYSTEM } from './vocabulary/identify-drug.js';
+export { ingredientsNamedIn, PRESCRIBABLE_DRUGS } from './vocabulary/name-index.js';

@@ -10,6 +10,14 @@ export const KNOWN_INGREDIENTS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * The drugs a suggestion may start, by US generic name (sorted): the grammar's enum, so the model can
+ * only name a drug the rules can judge. Heroin is in the vocabulary to read records, never to propose.
+ */
+export const PRESCRIBABLE_DRUGS: readonly string[] = [...KNOWN_INGREDIENTS]
+  .filter((name) => name !== 'heroin')
+  .sort();
+
+/**
  * Brand names written in RxNorm branded-drug displays ("Acetaminophen 325 MG / Oxycodone Hydrochloride
  * 5 MG Oral Tablet [Percocet]") → the ingredients the same display names. Read once from the generated
  * value sets, so every brand of every product they list is known without a hand-made table.

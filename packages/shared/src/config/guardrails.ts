@@ -33,7 +33,7 @@ export const GuardrailsConfig = z
     GUARDRAILS_SHUTDOWN_TIMEOUT_MS: envInt({ min: 0 }).default(30_000),
     GUARDRAILS_INFERENCE_MAX_ATTEMPTS: envInt({ min: 1, max: 20 }).default(4),
     /** Generated tokens per request. */
-    GUARDRAILS_MAX_TOKENS: envInt({ min: 16, max: 8_192 }).default(2_048),
+    GUARDRAILS_MAX_TOKENS: envInt({ min: 16, max: 8_192 }).default(4_096),
     /** The prompt's token budget for the patient context (Aloe was trained at 16K). */
     GUARDRAILS_MAX_CONTEXT_TOKENS: envInt({ min: 512, max: 128_000 }).default(12_000),
     /** Sampling temperature × 100 (30 = 0.3): low, for repeatable suggestions. */

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { FhirReference, IsoDateTime, Pseudonym, RuleFinding } from './common.js';
-
-export const SuggestionKind = z.enum(['medication-safety', 'care-gap', 'differential', 'summary']);
-export type SuggestionKind = z.infer<typeof SuggestionKind>;
+import { SuggestedAction, SuggestionKind } from './model-output.js';
 
 /** allow: show; warn: show with the warning; block: never shown or written back, only audited. */
 export const Verdict = z.enum(['allow', 'warn', 'block']);
@@ -19,6 +17,15 @@ export const Suggestion = z.object({
   severity: z.enum(['high', 'moderate', 'low']).optional(),
   /** The context items this suggestion rests on; at least one (grounding). */
   citations: z.array(FhirReference).min(1).max(50),
+  /** What the suggestion proposes, as data (the output rails check it against the clinical knowledge). */
+  actions: z.array(SuggestedAction).max(10).optional(),
+  /**
+   * `knowledge`: a clinical rule found it on the chart and no model suggestion addressed it
+   * (completeness); shown as a rule, never with the AI label. Absent or `model`: Aloe proposed it.
+   */
+  source: z.enum(['model', 'knowledge']).optional(),
+  /** For a knowledge suggestion: the finding it carries (its rule id and guideline are in `reasons`). */
+  findingId: z.string().max(64).optional(),
   verdict: Verdict,
   reasons: z.array(RuleFinding).max(50),
 });

@@ -71,6 +71,15 @@ const candidates: CandidateSuggestion[] = Array.from({ length: 5 }, (_, i) => ({
   title: `Review ${drugs[i]} with ${drugs[i + 10]}`,
   text: `Consider reviewing ${drugs[i]} together with ${drugs[i + 10]} and ibuprofen; check renal function and INR. ${'Monitoring advised. '.repeat(10)}`,
   citations: [`MedicationRequest/m${i}`, `MedicationRequest/m${i + 10}`, `Observation/o${i}`],
+  // What it proposes, for the action rails: keep one drug at a new dose, stop the other.
+  actions: [
+    {
+      type: 'change-dose',
+      medication: `MedicationRequest/m${i}`,
+      dose: { amount: '5', unit: 'mg', frequency: 'once daily' },
+    },
+    { type: 'stop', medication: `MedicationRequest/m${i + 10}`, dose: null },
+  ],
 }));
 const threads = Number(process.env.GUARDRAILS_HARM_MODEL_THREADS ?? 1);
 const encoder = await loadSentenceEncoder(defaultHarmModelDir(), {

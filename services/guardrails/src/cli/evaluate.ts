@@ -3,11 +3,9 @@
 // harm rail's encoder is read from GUARDRAILS_HARM_MODEL_DIR (default: the one fetch-harm-model.sh fetches).
 import { readFile } from 'node:fs/promises';
 import { summarizeIssues } from '@aloe/shared/kafka';
-import { PatientContext, Suggestion } from '@aloe/shared/schemas';
-import { z } from 'zod';
 import { loadHarmClassifier } from '../rails/classifier/harm-classifier.js';
 import { defaultHarmModelDir } from '../rails/classifier/sentence-encoder.js';
-import { evaluateSet } from '../rails/evaluate-set.js';
+import { EvaluationRequest, evaluateSet } from '../rails/evaluate-set.js';
 
 const source = process.argv[2];
 if (!source || source === '--help') {
@@ -20,12 +18,7 @@ const text =
   source === '-'
     ? await new Response(process.stdin as unknown as ReadableStream).text()
     : await readFile(source, 'utf8');
-const parsed = z
-  .object({
-    context: PatientContext,
-    suggestions: z.array(Suggestion.omit({ verdict: true, reasons: true })),
-  })
-  .safeParse(JSON.parse(text));
+const parsed = EvaluationRequest.safeParse(JSON.parse(text));
 if (!parsed.success) {
   console.error(`evaluate: not an evaluation request: ${summarizeIssues(parsed.error.issues)}`);
   process.exit(2);

@@ -2,6 +2,7 @@
 // the generated test model) and the audit database (PGlite, the embedded default).
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { PRESCRIBABLE_DRUGS } from '@aloe/clinical-knowledge';
 import {
   createKafka,
   createTypedProducer,
@@ -16,7 +17,7 @@ import {
   type TypedProducer,
 } from '@aloe/shared/kafka';
 import { createLogger } from '@aloe/shared/logging';
-import type { PatientContext, SuggestionSet } from '@aloe/shared/schemas';
+import { ActionType, type PatientContext, type SuggestionSet } from '@aloe/shared/schemas';
 import { testKafkaBrokers, uniqueName, waitFor } from '@aloe/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Kafka, KafkaMessage } from 'kafkajs';
@@ -102,7 +103,7 @@ async function startPipeline(
           publish: (set) => producer.send(suggestions, [{ key: set.patient.pseudonym, value: set }]),
           logger,
           now: () => new Date(),
-          maxTokens: 2048,
+          maxTokens: 4096,
           maxContextTokens: 12_000,
           temperature: 0.3,
         },
@@ -183,9 +184,22 @@ describe('the guardrails pipeline', () => {
     expect(set.model).toMatchObject({ testModel: true, quantization: 'Q8_0' });
     expect(set.suggestions.length).toBeGreaterThan(0);
     const known = new Set(context.items.map((item) => item.ref).concat(context.patient.ref));
+    // The random model's answer is still the contract's: actions as data, on medications of the
+    // context or drugs of the knowledge vocabulary.
+    const medications = new Set(
+      context.items.filter((item) => item.kind === 'medication').map((item) => item.ref),
+    );
     for (const suggestion of set.suggestions) {
       expect(['allow', 'warn', 'block']).toContain(suggestion.verdict);
       for (const citation of suggestion.citations) expect(known.has(citation)).toBe(true);
+      expect(suggestion.actions?.length).toBeGreaterThan(0);
+      for (const action of suggestion.actions ?? []) {
+        expect(ActionType.options).toContain(action.type);
+        if (action.medication !== null)
+          expect(medications.has(action.medication) || PRESCRIBABLE_DRUGS.includes(action.medication)).toBe(
+            true,
+          );
+      }
     }
     // The note that tried to instruct the model was kept out and recorded.
     expect(set.inputFindings.map((finding) => [finding.ruleId, finding.itemRef])).toEqual(

@@ -3,11 +3,10 @@ import { AppError, ErrorCode } from '@aloe/shared/errors';
 import type { GenerateRequest, GenerateResponse__Output } from '@aloe/shared/grpc';
 import type { Logger } from '@aloe/shared/logging';
 import { evidenceOf, type PatientContext, SuggestionSet } from '@aloe/shared/schemas';
-import { z } from 'zod';
 import type { AuditStore } from '../audit/audit-store.js';
 import { canonicalJson } from '../audit/hash-chain.js';
 import { buildMessages } from '../prompt/build-messages.js';
-import { buildOutputSchema } from '../prompt/build-output-schema.js';
+import { outputContractFor } from '../prompt/build-output-schema.js';
 import type { HarmClassifier } from '../rails/classifier/harm-classifier.js';
 import { runInputRails } from '../rails/input/run-input-rails.js';
 import type { CandidateSuggestion } from '../rails/output/candidate.js';
@@ -31,18 +30,6 @@ export interface ReviewDeps {
   maxContextTokens: number;
   temperature: number;
 }
-
-const ModelOutput = z.object({
-  suggestions: z.array(
-    z.object({
-      kind: z.enum(['medication-safety', 'care-gap', 'differential', 'summary']),
-      title: z.string().min(1),
-      text: z.string().min(1),
-      severity: z.enum(['high', 'moderate', 'low']).optional(),
-      citations: z.array(z.string()).min(1),
-    }),
-  ),
-});
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -78,11 +65,11 @@ export async function reviewContext(
   const { context: safeContext, findings: inputFindings } = runInputRails(context);
   const inputRailsMs = performance.now() - startedAt;
   const prompt = buildMessages(safeContext, { maxContextTokens: deps.maxContextTokens });
-  const schema = buildOutputSchema(prompt.refs, safeContext.tasks);
+  const contract = outputContractFor(prompt.refs, safeContext);
   const request: GenerateRequest = {
     requestId: context.contextId,
     messages: prompt.messages,
-    jsonSchema: JSON.stringify(schema),
+    jsonSchema: JSON.stringify(contract.jsonSchema),
     maxTokens: deps.maxTokens,
     sampling: { temperature: deps.temperature, seed: Number.parseInt(context.contextId.slice(0, 8), 16) },
     strategy: 'STRATEGY_DIRECT',
@@ -91,7 +78,7 @@ export async function reviewContext(
   const inferenceStartedAt = performance.now();
   const response = await deps.infer(request, { signal });
   const inferenceMs = performance.now() - inferenceStartedAt;
-  const parsed = ModelOutput.safeParse(JSON.parse(response.json || '{}'));
+  const parsed = contract.schema.safeParse(JSON.parse(response.json || '{}'));
   if (!parsed.success || !response.model) {
     throw new AppError(
       ErrorCode.OutputInvalid,
@@ -106,7 +93,8 @@ export async function reviewContext(
     title: suggestion.title.slice(0, 140),
     text: suggestion.text,
     citations: [...new Set(suggestion.citations)],
-    ...(suggestion.severity ? { severity: suggestion.severity } : {}),
+    severity: suggestion.severity,
+    actions: suggestion.actions,
   }));
   const suggestions = await runOutputRailsWithModel(safeContext, candidates, deps.harm);
   const disclaimerFindings = checkDisclaimer(DISCLAIMER);
@@ -159,7 +147,7 @@ export async function reviewContext(
       contextHash: sha256(canonicalJson(context)),
       promptHash: sha256(promptText),
       prompt: request.messages,
-      jsonSchema: schema,
+      jsonSchema: contract.jsonSchema,
       model,
       harmRail: deps.harm.id,
       params: {

@@ -200,7 +200,15 @@ describe('POST /v1/evaluate', () => {
           patient: { ref: 'Patient/p1', pseudonym: 'pseudonym-evaluate-01', sex: 'male' },
           fhirBase: 'http://ehr/fhir/R4',
           capturedAt: '2026-11-24T08:00:00Z',
-          items: [{ ref: 'AllergyIntolerance/a1', kind: 'allergy', code: { display: 'Penicillin' } }],
+          items: [
+            { ref: 'AllergyIntolerance/a1', kind: 'allergy', code: { display: 'Penicillin' } },
+            {
+              ref: 'MedicationRequest/m1',
+              kind: 'medication',
+              code: { display: 'Amoxicillin 500 MG Oral Capsule' },
+              status: 'active',
+            },
+          ],
           tasks: ['medication-safety'],
         },
         suggestions: [
@@ -208,16 +216,26 @@ describe('POST /v1/evaluate', () => {
             id: 's1',
             kind: 'medication-safety',
             title: 'Treat the strep throat',
-            text: 'Start amoxicillin 500 mg.',
-            citations: ['AllergyIntolerance/a1'],
+            text: 'Continue amoxicillin 500 mg.',
+            citations: ['MedicationRequest/m1'],
+            actions: [{ type: 'continue', medication: 'MedicationRequest/m1', dose: null }],
+          },
+          {
+            id: 's2',
+            kind: 'medication-safety',
+            title: 'Penicillin allergy',
+            text: 'Stop amoxicillin: the patient has a documented penicillin allergy.',
+            citations: ['MedicationRequest/m1', 'AllergyIntolerance/a1'],
+            actions: [{ type: 'stop', medication: 'MedicationRequest/m1', dose: null }],
           },
         ],
       })
       .expect(200);
     expect(response.body.suggestions[0]).toMatchObject({
       verdict: 'block',
-      reasons: [{ ruleId: 'output.allergy-conflict', severity: 'critical' }],
+      reasons: [{ ruleId: 'knowledge.allergy.drug', severity: 'critical', itemRef: 'AllergyIntolerance/a1' }],
     });
+    expect(response.body.suggestions[1]).toMatchObject({ verdict: 'allow', reasons: [] });
     const bad = await request(app).post('/v1/evaluate').send({ context: {} }).expect(400);
     expect(bad.body.resourceType).toBe('OperationOutcome');
   });

@@ -1,4 +1,11 @@
-import type { PatientContext, SuggestionKind } from '@aloe/shared/schemas';
+import { PRESCRIBABLE_DRUGS } from '@aloe/clinical-knowledge';
+import {
+  grammarJsonSchema,
+  type ModelOutput,
+  modelOutputFor,
+  type PatientContext,
+  type SuggestionKind,
+} from '@aloe/shared/schemas';
 
 const KINDS_BY_TASK: Record<PatientContext['tasks'][number], SuggestionKind> = {
   'medication-safety': 'medication-safety',
@@ -6,35 +13,27 @@ const KINDS_BY_TASK: Record<PatientContext['tasks'][number], SuggestionKind> = {
   summary: 'summary',
 };
 
+export interface OutputContract {
+  /** Parses the model's answer (the same schema the grammar was built from). */
+  schema: typeof ModelOutput;
+  /** The JSON Schema the inference service turns into a grammar. */
+  jsonSchema: Record<string, unknown>;
+}
+
 /**
- * The JSON Schema the model must follow, built per request. Grounding by construction (ARCHITECTURE §3):
- * `citations` items are an enum of the references present in this prompt, so the model can only cite
- * what exists. Strings and lists are bounded so the whole answer fits GUARDRAILS_MAX_TOKENS even with a
- * byte-level vocabulary (~1,500 tokens at worst), and even a poor model ends its output. Pure.
+ * The output contract for one request (packages/shared model-output.ts), narrowed to this prompt:
+ * citations are the references it shows, an action's medication one of its medications or a drug the
+ * clinical knowledge knows, kinds those of the context's tasks. Pure.
  */
-export function buildOutputSchema(
-  refs: readonly string[],
-  tasks: PatientContext['tasks'],
-  maxSuggestions = 3,
-): object {
-  return {
-    type: 'object',
-    properties: {
-      suggestions: {
-        type: 'array',
-        minItems: 1,
-        maxItems: maxSuggestions,
-        items: {
-          type: 'object',
-          properties: {
-            kind: { enum: [...new Set(tasks.map((task) => KINDS_BY_TASK[task]))] },
-            title: { type: 'string', minLength: 1, maxLength: 100 },
-            text: { type: 'string', minLength: 1, maxLength: 280 },
-            severity: { enum: ['high', 'moderate', 'low'] },
-            citations: { type: 'array', minItems: 1, maxItems: 3, items: { enum: [...refs] } },
-          },
-        },
-      },
-    },
-  };
+export function outputContractFor(refs: readonly string[], context: PatientContext): OutputContract {
+  const shown = new Set(refs);
+  const schema = modelOutputFor({
+    citable: refs,
+    medications: context.items
+      .filter((item) => item.kind === 'medication' && shown.has(item.ref))
+      .map((item) => item.ref),
+    drugs: PRESCRIBABLE_DRUGS,
+    kinds: context.tasks.map((task) => KINDS_BY_TASK[task]),
+  });
+  return { schema, jsonSchema: grammarJsonSchema(schema) };
 }

@@ -1,8 +1,15 @@
-import type { PatientContext, RuleFinding, Suggestion } from '@aloe/shared/schemas';
+import { PatientContext, type RuleFinding, Suggestion } from '@aloe/shared/schemas';
+import { z } from 'zod';
 import type { HarmClassifier } from './classifier/harm-classifier.js';
 import { runInputRails } from './input/run-input-rails.js';
 import type { CandidateSuggestion } from './output/candidate.js';
 import { runOutputRailsWithModel } from './output/run-output-rails.js';
+
+/** What `POST /v1/evaluate` and the evaluate CLI take: a context and candidate suggestions (with their actions). */
+export const EvaluationRequest = z.object({
+  context: PatientContext,
+  suggestions: z.array(Suggestion.omit({ verdict: true, reasons: true })).max(50),
+});
 
 export interface Evaluation {
   inputFindings: RuleFinding[];

@@ -4,8 +4,11 @@ export const RuleId = {
   PromptInjection: 'input.prompt-injection',
   PhiMinimised: 'input.phi-minimised',
   CitationUnknown: 'output.citation-unknown',
-  AllergyConflict: 'output.allergy-conflict',
-  Interaction: 'output.interaction',
-  OpioidMme: 'output.opioid-mme',
+  // What a suggestion proposes (its actions) is judged by the clinical-knowledge rules, whose findings
+  // keep their own ids (knowledge.allergy.…, knowledge.renal.…); these are the rails' own checks on it.
+  ActionDoseInvalid: 'output.action-dose-invalid',
+  ActionIncomplete: 'output.action-incomplete',
+  ActionMissing: 'output.action-missing',
+  TextContradictsActions: 'output.text-contradicts-actions',
   DisclaimerMissing: 'output.disclaimer-missing',
 } as const;

@@ -2,6 +2,7 @@
 // Assertions are about behaviour that does not depend on weights: schemas, streaming, cancellation,
 // queueing, deadlines, status codes, health and concurrency.
 
+import { grammarJsonSchema, modelOutputFor } from '@aloe/shared/schemas';
 import { waitFor } from '@aloe/shared/testing';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -37,29 +38,15 @@ const schemas = {
     type: 'object',
     properties: { answer: { enum: ['yes', 'no', 'maybe'] }, certain: { type: 'boolean' } },
   },
-  'suggestions whose citations are an enum of context references': {
-    type: 'object',
-    properties: {
-      suggestions: {
-        type: 'array',
-        minItems: 1,
-        maxItems: 3,
-        items: {
-          type: 'object',
-          properties: {
-            kind: { enum: ['medication-safety', 'care-gap'] },
-            title: { type: 'string', maxLength: 24 },
-            citations: {
-              type: 'array',
-              minItems: 1,
-              maxItems: 2,
-              items: { enum: ['MedicationRequest/warfarin-1', 'Observation/inr-1', 'Condition/ckd-3'] },
-            },
-          },
-        },
-      },
-    },
-  },
+  // The guardrails' output contract, as they narrow it for one context (packages/shared).
+  'the model output contract for a context': grammarJsonSchema(
+    modelOutputFor({
+      citable: ['Patient/p1', 'MedicationRequest/warfarin-1', 'Observation/inr-1', 'Condition/ckd-3'],
+      medications: ['MedicationRequest/warfarin-1'],
+      drugs: ['acetaminophen', 'ibuprofen', 'naproxen'],
+      kinds: ['medication-safety', 'care-gap'],
+    }),
+  ),
   'a bounded list of integers': { type: 'array', items: { type: 'integer' }, maxItems: 4 },
 };
 
@@ -70,7 +57,8 @@ describe('Generate with a JSON schema', () => {
       const response = await generate(harness.client, {
         messages: [user('Review the medication list.')],
         jsonSchema: JSON.stringify(schema),
-        maxTokens: 600,
+        // The contract bounds every string and list: the whole answer fits 4,096 byte tokens.
+        maxTokens: 4096,
         sampling: { temperature: 0.8, seed: 11 },
       });
       expect(response.stopReason).toBe('STOP_REASON_EOG');
@@ -86,7 +74,7 @@ describe('Generate with a JSON schema', () => {
   it('fails with FAILED_PRECONDITION, not partial JSON, when max_tokens cuts the output', async () => {
     const error = await generate(harness.client, {
       messages: [user('List everything.')],
-      jsonSchema: JSON.stringify(schemas['suggestions whose citations are an enum of context references']),
+      jsonSchema: JSON.stringify(schemas['the model output contract for a context']),
       maxTokens: 4,
     }).catch((e: grpc.ServiceError) => e);
     expect((error as grpc.ServiceError).code).toBe(grpc.status.FAILED_PRECONDITION);

@@ -2,8 +2,8 @@ import type { PatientContext, RuleFinding, Suggestion } from '@aloe/shared/schem
 import type { HarmClassifier } from '../classifier/harm-classifier.js';
 import { RuleId } from '../rule-ids.js';
 import type { CandidateSuggestion } from './candidate.js';
+import { checkActions } from './check-actions.js';
 import { checkCitations, checkSuggestionContent, textOf } from './check-content.js';
-import { checkAllergyConflict, checkInteractions, checkOpioidMme, totalMme } from './check-medications.js';
 
 /** critical → block, warning → warn, info (or nothing) → allow. */
 export function verdictOf(findings: readonly RuleFinding[]): Suggestion['verdict'] {
@@ -13,24 +13,22 @@ export function verdictOf(findings: readonly RuleFinding[]): Suggestion['verdict
 }
 
 /**
- * The output rails (ARCHITECTURE §6) on each candidate suggestion: citations exist; no allergy
- * conflict (incl. class cross-reactivity) → block; known interactions → warn; opioid MME/day over the
- * CDC thresholds → warn; harmful or out-of-scope content, impersonation, definitive diagnosis → block.
- * Every verdict carries its rule ids and messages. Pure and cheap (no I/O, a few regexes per text);
- * `modelFindings[i]` are the learned harm rail's findings for candidate i (see runOutputRailsWithModel).
+ * The output rails (ARCHITECTURE §6) on each candidate suggestion: citations exist; what it proposes
+ * (its actions, and what its text proposes beyond them) judged by the clinical knowledge on the list it
+ * would leave (a critical rule → block, a warning → warn), a text that contradicts its actions → block;
+ * harmful or out-of-scope content, impersonation, definitive diagnosis → block. Every verdict carries
+ * its rule ids and messages. Pure and cheap (no I/O); `modelFindings[i]` are the learned harm rail's
+ * findings for candidate i (see runOutputRailsWithModel).
  */
 export function runOutputRails(
   context: PatientContext,
   candidates: readonly CandidateSuggestion[],
   modelFindings: ReadonlyArray<readonly RuleFinding[]>,
 ): Suggestion[] {
-  const mme = totalMme(context);
   return candidates.map((candidate, i) => {
     const reasons = [
       ...checkCitations(candidate, context),
-      ...checkAllergyConflict(candidate, context),
-      ...checkInteractions(candidate, context),
-      ...checkOpioidMme(candidate, context, mme),
+      ...checkActions(candidate, context),
       ...checkSuggestionContent(candidate),
       ...(modelFindings[i] ?? []),
     ];
