@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FhirReference, IsoDateTime, Pseudonym, RuleFinding } from './common.js';
+import { FhirReference, FindingSeverity, IsoDateTime, Pseudonym, RuleFinding } from './common.js';
 import { SuggestedAction, SuggestionKind } from './model-output.js';
 
 /** allow: show; warn: show with the warning; block: never shown or written back, only audited. */
@@ -24,8 +24,10 @@ export const Suggestion = z.object({
    * (completeness); shown as a rule, never with the AI label. Absent or `model`: Aloe proposed it.
    */
   source: z.enum(['model', 'knowledge']).optional(),
-  /** For a knowledge suggestion: the finding it carries (its rule id and guideline are in `reasons`). */
+  /** For a knowledge suggestion: the finding it carries (its rule id is the first reason's). */
   findingId: z.string().max(64).optional(),
+  /** For a knowledge suggestion: the guideline or implementation guide its rule encodes. */
+  guideline: z.object({ label: z.string().min(1).max(300), url: z.url() }).optional(),
   verdict: Verdict,
   reasons: z.array(RuleFinding).max(50),
 });
@@ -56,6 +58,26 @@ export const Evidence = z.object({
 });
 export type Evidence = z.infer<typeof Evidence>;
 
+/**
+ * Which of the chart's knowledge findings the model's shown suggestions addressed (the rest joined the
+ * set as knowledge suggestions): a measure of the model, kept in the audit row.
+ */
+export const KnowledgeCoverage = z.object({
+  rulesVersion: z.string().min(1).max(100),
+  findings: z
+    .array(
+      z.object({
+        findingId: z.string().max(64),
+        ruleId: z.string().max(200),
+        severity: FindingSeverity,
+        /** The model suggestions that addressed it; empty when a knowledge suggestion carries it. */
+        coveredBy: z.array(z.string().max(64)).max(50),
+      }),
+    )
+    .max(200),
+});
+export type KnowledgeCoverage = z.infer<typeof KnowledgeCoverage>;
+
 /** The annotated output for one PatientContext, produced to `aloe.suggestions.v1` keyed by pseudonym. */
 export const SuggestionSet = z.object({
   setId: z.uuid(),
@@ -69,6 +91,7 @@ export const SuggestionSet = z.object({
   /** What the input rails found (e.g. an instruction hidden in a note), recorded even when nothing was blocked. */
   inputFindings: z.array(RuleFinding).max(100).default([]),
   disclaimer: z.string().min(1).max(500),
+  knowledgeCoverage: KnowledgeCoverage.optional(),
   producedAt: IsoDateTime,
   /** Durations in milliseconds by stage (inputRails, prompt, inference, outputRails, total). */
   timingsMs: z.record(z.string(), z.number().nonnegative()),

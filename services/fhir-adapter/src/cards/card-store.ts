@@ -31,12 +31,20 @@ export interface CardStore {
   close(): Promise<void>;
 }
 
-/** The card uuid → origin entries of a set, for both stores. */
+/** The card uuid → origin entries of a set, for both stores (a knowledge suggestion names its rule). */
 export function originsOf(set: SuggestionSet): Array<[cardId: string, origin: CardOrigin]> {
-  return set.suggestions.map((suggestion) => [
-    cardUuid(set.setId, suggestion.id),
-    { patientPseudonym: set.patient.pseudonym, setId: set.setId, suggestionId: suggestion.id },
-  ]);
+  return set.suggestions.map((suggestion) => {
+    const ruleId = suggestion.source === 'knowledge' ? suggestion.reasons[0]?.ruleId : undefined;
+    return [
+      cardUuid(set.setId, suggestion.id),
+      {
+        patientPseudonym: set.patient.pseudonym,
+        setId: set.setId,
+        suggestionId: suggestion.id,
+        ...(ruleId ? { ruleId } : {}),
+      },
+    ];
+  });
 }
 
 /** The card uuid → origin entries of a knowledge report. */

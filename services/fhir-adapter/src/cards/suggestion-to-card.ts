@@ -16,14 +16,15 @@ export function cardUuid(setId: string, suggestionId: string): string {
 }
 
 /**
- * The cards for a suggestion set (pure). Blocked suggestions never become cards. Each card shows its
- * evidence (the cited resources with dates and values), its guardrail label and the rules behind it,
- * and that it is AI-generated, with the model that produced it.
+ * The AI cards for a suggestion set (pure). Blocked suggestions never become cards, nor do the set's
+ * knowledge suggestions (the hook answers with the rules' cards on the live chart already). Each card
+ * shows its evidence (the cited resources with dates and values), its guardrail label and the rules
+ * behind it, and that it is AI-generated, with the model that produced it.
  */
 export function suggestionSetToCards(set: SuggestionSet, sidebar: CdsLink | undefined): CdsCard[] {
   const evidenceByRef = new Map(set.evidence.map((item) => [item.ref, item]));
   return set.suggestions
-    .filter((suggestion) => suggestion.verdict !== 'block')
+    .filter((suggestion) => suggestion.verdict !== 'block' && suggestion.source !== 'knowledge')
     .map((suggestion) => ({
       uuid: cardUuid(set.setId, suggestion.id),
       // CDS Hooks 2.0, Card.summary: under 140 characters.

@@ -80,7 +80,30 @@ function suggestionSet(): SuggestionSet {
         ],
         verdict: 'warn',
         severity: 'high',
-        reasons: [{ ruleId: 'output.interaction', severity: 'warning', message: 'warfarin + NSAID' }],
+        reasons: [
+          {
+            ruleId: 'knowledge.interaction.warfarin-nsaids',
+            severity: 'warning',
+            message: 'warfarin + NSAID',
+          },
+        ],
+      },
+      {
+        // A chart finding no model suggestion addressed, carried by the rules (not AI).
+        id: 'k1',
+        kind: 'medication-safety',
+        title: 'Allergy: amoxicillin with a recorded penicillin allergy',
+        text: 'The chart holds a drug of the class the patient is allergic to. What to do: stop it.',
+        citations: ['MedicationRequest/aloe-poly-warfarin'],
+        source: 'knowledge',
+        findingId: 'k0123456789abcdef0123',
+        guideline: {
+          label: 'AAAAI/ACAAI drug allergy practice parameter 2022',
+          url: 'https://www.aaaai.org/',
+        },
+        verdict: 'warn',
+        severity: 'high',
+        reasons: [{ ruleId: 'knowledge.allergy.drug', severity: 'critical', message: 'Allergy' }],
       },
       {
         id: 'cg-1',
@@ -104,6 +127,7 @@ function suggestionSet(): SuggestionSet {
     evidence: [],
     inputFindings: [],
     disclaimer: 'AI-generated suggestion; a clinician must review it.',
+    knowledgeCoverage: { rulesVersion: 'clinical-knowledge-test', findings: [] },
     producedAt: '2026-11-24T08:00:00.000Z',
     timingsMs: { total: 900 },
   };
@@ -180,7 +204,7 @@ describe('write-back', () => {
       await search(`DetectedIssue?identifier=urn:aloe:suggestion|${set.contextId}/blocked-1`),
     ).toHaveLength(0);
 
-    const provenances = await search<Provenance>(`Provenance?_tag=urn:aloe:suggestion-set|${set.setId}`);
+    const provenances = await search<Provenance>(`Provenance?_tag=urn:aloe:provenance|${set.setId}/model`);
     expect(provenances).toHaveLength(1);
     const devices = await search(`Device?identifier=urn:aloe:model-sha256|${set.model.fileSha256}`);
     expect(devices).toHaveLength(1);
@@ -204,7 +228,30 @@ describe('write-back', () => {
         expect.objectContaining({ system: AIAST.system, code: 'AIAST' }),
       ]);
     }
-    for (const resource of [issues[0]!, communications[0]!, provenance, devices[0]!]) {
+    // The rules' suggestion: its own Device and Provenance, no AI label.
+    const [ruleIssue] = await search<DetectedIssue>(
+      `DetectedIssue?identifier=urn:aloe:suggestion|${set.contextId}/k1`,
+    );
+    const [rulesProvenance, ...moreRulesProvenances] = await search<Provenance>(
+      `Provenance?_tag=urn:aloe:provenance|${set.setId}/knowledge`,
+    );
+    const rulesDevices = await search(`Device?identifier=urn:aloe:knowledge-rules|clinical-knowledge-test`);
+    expect(moreRulesProvenances).toHaveLength(0);
+    expect(rulesDevices).toHaveLength(1);
+    expect(ruleIssue!.meta?.security ?? []).toEqual([]);
+    expect(ruleIssue!.author?.reference).toBe(`Device/${rulesDevices[0]!.id}`);
+    expect(rulesProvenance!.reason).toBeUndefined();
+    expect(rulesProvenance!.target.map((target) => target.reference)).toEqual([
+      `DetectedIssue/${ruleIssue!.id}`,
+    ]);
+    for (const resource of [
+      issues[0]!,
+      communications[0]!,
+      provenance,
+      devices[0]!,
+      ruleIssue!,
+      rulesProvenance!,
+    ]) {
       expect(validationProblems(resource)).toEqual([]);
     }
     // Every delivery is audited; the cards are cached for the patient.

@@ -1,6 +1,29 @@
+import type { KnowledgeReport, SuggestionSet } from '@aloe/shared/schemas';
 import { describe, expect, it } from '@jest/globals';
 import { setFor } from '../../test/suggestion-set.js';
+import { suggestionSetToCards } from '../cards/suggestion-to-card.js';
 import { renderSidebarPage } from './sidebar-page.js';
+
+/** The set with one chart finding the model did not address, carried by the rules. */
+function withRuleSuggestion(set: SuggestionSet): SuggestionSet {
+  return {
+    ...set,
+    suggestions: [
+      ...set.suggestions,
+      {
+        id: 'k1',
+        kind: 'medication-safety',
+        title: 'Metformin with an eGFR below 30',
+        text: 'Metformin is contraindicated below an eGFR of 30. What to do: stop metformin.',
+        citations: ['MedicationRequest/w'],
+        source: 'knowledge',
+        guideline: { label: 'FDA metformin labeling (2016)', url: 'https://www.fda.gov/drugs/' },
+        verdict: 'warn',
+        reasons: [{ ruleId: 'knowledge.renal.metformin', severity: 'critical', message: 'Metformin' }],
+      },
+    ],
+  };
+}
 
 describe('the sidebar page', () => {
   it('escapes every value from the model and the EHR, and never shows a blocked suggestion', () => {
@@ -25,5 +48,35 @@ describe('the sidebar page', () => {
     const answered = renderSidebarPage({ set, session: 's', nonce: 'n', answered: new Set([card!]) });
     expect(answered).toContain('your answer is recorded');
     expect(answered).not.toContain('value="accepted"');
+  });
+
+  it('shows the rules’ findings of the AI set under the rules, not as AI, when no live report is there', () => {
+    const set = withRuleSuggestion(setFor('pseudonym-page-00001'));
+    const html = renderSidebarPage({ set, session: 's', nonce: 'n' });
+    const rules = html.indexOf('Clinical rules (not AI)');
+    const ai = html.indexOf('AI suggestions');
+    expect(rules).toBeGreaterThan(-1);
+    expect(html.indexOf('Metformin with an eGFR below 30')).toBeGreaterThan(rules);
+    expect(html.indexOf('Metformin with an eGFR below 30')).toBeLessThan(ai);
+    expect(html).toContain('Rule knowledge.renal.metformin');
+    expect(html).toContain('href="https://www.fda.gov/drugs/"');
+    // With the live report of a hook call, that report speaks for the chart.
+    const live: KnowledgeReport = {
+      patient: set.patient,
+      evaluatedAt: '2026-11-24T09:00:00.000Z',
+      rulesVersion: 'v',
+      findings: [],
+      evidence: [],
+    };
+    expect(renderSidebarPage({ set, knowledge: live, session: 's', nonce: 'n' })).not.toContain(
+      'Metformin with an eGFR below 30',
+    );
+  });
+
+  it('never turns the rules’ suggestions of an AI set into AI cards', () => {
+    const set = withRuleSuggestion(setFor('pseudonym-page-00001'));
+    const cards = suggestionSetToCards(set, undefined);
+    expect(cards.map((card) => card.summary)).toEqual([set.suggestions[0]!.title]);
+    expect(cards[0]!.source.label).toMatch(/AI-generated/);
   });
 });

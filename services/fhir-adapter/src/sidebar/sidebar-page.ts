@@ -1,4 +1,10 @@
-import type { Evidence, KnowledgeFinding, KnowledgeReport, SuggestionSet } from '@aloe/shared/schemas';
+import type {
+  Evidence,
+  KnowledgeFinding,
+  KnowledgeReport,
+  Suggestion,
+  SuggestionSet,
+} from '@aloe/shared/schemas';
 import { knowledgeCardUuid } from '../cards/knowledge-cards.js';
 import { cardUuid } from '../cards/suggestion-to-card.js';
 
@@ -72,6 +78,28 @@ ${answerForm(card, session, answered)}
 </article>`;
 }
 
+/** A chart finding the AI set carries for the rules (no live report): the same reading order as a finding. */
+function knowledgeSuggestionArticle(
+  suggestion: Suggestion,
+  card: string,
+  evidence: Map<string, Evidence>,
+  session: string,
+  answered: ReadonlySet<string> | undefined,
+): string {
+  const severity = suggestion.reasons[0]?.severity ?? 'warning';
+  const guideline = suggestion.guideline;
+  return `<article class="${severity}" data-card="${escapeHtml(card)}">
+<p class="severity">${SEVERITY_WORD[severity]}</p>
+<h2>${escapeHtml(suggestion.title)}</h2>
+<p>${escapeHtml(suggestion.text)}</p>
+${guideline ? `<p class="source">Guideline: <a href="${escapeHtml(guideline.url)}" target="_blank" rel="noopener noreferrer">${escapeHtml(guideline.label)}</a></p>` : ''}
+<p class="label">Evidence</p>
+<ul>${suggestion.citations.map((ref) => evidenceItem(evidence.get(ref), ref)).join('')}</ul>
+<p class="rule">Rule ${escapeHtml(suggestion.reasons[0]?.ruleId ?? '')}</p>
+${answerForm(card, session, answered)}
+</article>`;
+}
+
 /**
  * The sidebar page for one patient: first the clinical rules' findings on the chart (coded rules, not
  * AI), then the latest annotated AI suggestions the clinician may see (blocked ones never), each with
@@ -86,7 +114,8 @@ export function renderSidebarPage(options: {
   answered?: ReadonlySet<string>;
 }): string {
   const { set, knowledge, session, nonce, answered } = options;
-  const shown = set?.suggestions.filter((suggestion) => suggestion.verdict !== 'block') ?? [];
+  const visible = set?.suggestions.filter((suggestion) => suggestion.verdict !== 'block') ?? [];
+  const shown = visible.filter((suggestion) => suggestion.source !== 'knowledge');
   const evidence = new Map(set?.evidence.map((item) => [item.ref, item]) ?? []);
   const cards = shown.map((suggestion) => {
     const card = cardUuid(set!.setId, suggestion.id);
@@ -101,8 +130,21 @@ ${answerForm(card, session, answered)}
 </article>`;
   });
   const knowledgeEvidence = new Map(knowledge?.evidence.map((item) => [item.ref, item]) ?? []);
-  const findings =
-    knowledge?.findings.map((finding) => findingArticle(finding, knowledgeEvidence, session, answered)) ?? [];
+  // The live report of the last hook call is the chart as it is now; without one, the rules' findings
+  // the AI set carries (the chart when it was analysed) stand in.
+  const findings = knowledge
+    ? knowledge.findings.map((finding) => findingArticle(finding, knowledgeEvidence, session, answered))
+    : visible
+        .filter((suggestion) => suggestion.source === 'knowledge')
+        .map((suggestion) =>
+          knowledgeSuggestionArticle(
+            suggestion,
+            cardUuid(set!.setId, suggestion.id),
+            evidence,
+            session,
+            answered,
+          ),
+        );
   const rulesSection = findings.length
     ? `<h2 class="section">Clinical rules (not AI)</h2>\n${findings.join('\n')}`
     : '';

@@ -12,3 +12,7 @@ export const SUGGESTION_IDENTIFIER_SYSTEM = 'urn:aloe:suggestion';
 export const SUGGESTION_SET_TAG_SYSTEM = 'urn:aloe:suggestion-set';
 /** Identifier system of the Device describing a model: the GGUF file's SHA-256. */
 export const MODEL_IDENTIFIER_SYSTEM = 'urn:aloe:model-sha256';
+/** Identifier system of the Device describing the clinical-knowledge rules: value the rules' version. */
+export const KNOWLEDGE_RULES_IDENTIFIER_SYSTEM = 'urn:aloe:knowledge-rules';
+/** Tag system telling a set's Provenances apart: `<setId>/model` (AI-asserted) or `<setId>/knowledge`. */
+export const PROVENANCE_TAG_SYSTEM = 'urn:aloe:provenance';

@@ -6,7 +6,9 @@ type DeviceReference = Reference<Device>;
 
 import {
   AIAST,
+  KNOWLEDGE_RULES_IDENTIFIER_SYSTEM,
   MODEL_IDENTIFIER_SYSTEM,
+  PROVENANCE_TAG_SYSTEM,
   SUGGESTION_IDENTIFIER_SYSTEM,
   SUGGESTION_SET_TAG_SYSTEM,
 } from './ai-transparency.js';
@@ -21,10 +23,21 @@ export function suggestionIdentifier(set: SuggestionSet, suggestion: Suggestion)
   return { system: SUGGESTION_IDENTIFIER_SYSTEM, value: `${set.contextId}/${suggestion.id}` };
 }
 
-const meta = (set: SuggestionSet) => ({
-  security: [{ ...AIAST }],
-  tag: [{ system: SUGGESTION_SET_TAG_SYSTEM, code: set.setId, display: 'Aloe suggestion set' }],
+const setTag = (set: SuggestionSet) => ({
+  system: SUGGESTION_SET_TAG_SYSTEM,
+  code: set.setId,
+  display: 'Aloe suggestion set',
 });
+
+/** What the model asserted carries the AI Transparency label; what the rules found does not. */
+const meta = (set: SuggestionSet, suggestion: Suggestion) =>
+  isFromRules(suggestion) ? { tag: [setTag(set)] } : { security: [{ ...AIAST }], tag: [setTag(set)] };
+
+/** A suggestion the clinical-knowledge rules added (completeness), not the model. */
+export const isFromRules = (suggestion: Suggestion) => suggestion.source === 'knowledge';
+
+/** The version of the rules that found a set's knowledge suggestions. */
+export const rulesVersionOf = (set: SuggestionSet) => set.knowledgeCoverage?.rulesVersion ?? 'unknown';
 
 /** The model as a FHIR Device: name, version (our model id), and its GGUF file's SHA-256 and quantisation. */
 export function buildDevice(set: SuggestionSet): Device {
@@ -48,6 +61,19 @@ export function buildDevice(set: SuggestionSet): Device {
   };
 }
 
+/** The clinical-knowledge rules as a FHIR Device: coded, guideline-sourced rules, not AI; version = the rules'. */
+export function buildRulesDevice(set: SuggestionSet): Device {
+  const version = rulesVersionOf(set);
+  return {
+    resourceType: 'Device',
+    identifier: [{ system: KNOWLEDGE_RULES_IDENTIFIER_SYSTEM, value: version }],
+    status: 'active',
+    deviceName: [{ name: 'Aloe clinical knowledge rules', type: 'model-name' }],
+    type: { text: 'Clinical decision support rules (coded, guideline-sourced; not AI)' },
+    version: [{ value: version }],
+  };
+}
+
 const SEVERITY: Record<NonNullable<Suggestion['severity']>, DetectedIssue['severity']> = {
   high: 'high',
   moderate: 'moderate',
@@ -55,6 +81,8 @@ const SEVERITY: Record<NonNullable<Suggestion['severity']>, DetectedIssue['sever
 };
 
 function suggestionText(suggestion: Suggestion, set: SuggestionSet): string {
+  if (isFromRules(suggestion))
+    return `${suggestion.text}\nClinical rule ${suggestion.reasons[0]?.ruleId ?? ''} (not AI)${suggestion.guideline ? `: ${suggestion.guideline.label}` : ''}.`;
   const guardrail =
     suggestion.verdict === 'warn'
       ? `Guardrail warning: ${suggestion.reasons.map((r) => r.ruleId).join(', ')}. `
@@ -70,7 +98,7 @@ export function buildDetectedIssue(
 ): DetectedIssue {
   return {
     resourceType: 'DetectedIssue',
-    meta: meta(set),
+    meta: meta(set, suggestion),
     identifier: [suggestionIdentifier(set, suggestion)],
     status: 'preliminary',
     code: { text: suggestion.title },
@@ -80,6 +108,7 @@ export function buildDetectedIssue(
     author: device,
     implicated: suggestion.citations.map((reference) => ({ reference })),
     detail: suggestionText(suggestion, set),
+    ...(suggestion.guideline ? { reference: suggestion.guideline.url } : {}),
   };
 }
 
@@ -91,7 +120,7 @@ export function buildCommunication(
 ): Communication {
   return {
     resourceType: 'Communication',
-    meta: meta(set),
+    meta: meta(set, suggestion),
     identifier: [suggestionIdentifier(set, suggestion)],
     status: 'completed',
     category: [
@@ -105,19 +134,23 @@ export function buildCommunication(
   };
 }
 
-/** One Provenance per written set: the model Device as author, the cited resources as sources, AIAST as reason. */
+/**
+ * One Provenance per author of a written set: the model Device (AIAST as reason) for its suggestions,
+ * the rules Device for the knowledge suggestions; the cited resources as sources.
+ */
 export function buildProvenance(
   set: SuggestionSet,
+  author: 'model' | 'knowledge',
   targets: Reference[],
   device: DeviceReference,
   sources: string[],
 ): Provenance {
   return {
     resourceType: 'Provenance',
-    meta: { tag: meta(set).tag },
+    meta: { tag: [setTag(set), provenanceTag(set, author)] },
     target: targets,
     recorded: set.producedAt,
-    reason: [{ coding: [{ ...AIAST }] }],
+    ...(author === 'model' ? { reason: [{ coding: [{ ...AIAST }] }] } : {}),
     activity: {
       coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'CREATE' }],
     },
@@ -137,4 +170,9 @@ export function buildProvenance(
     ],
     entity: [...new Set(sources)].map((reference) => ({ role: 'source' as const, what: { reference } })),
   };
+}
+
+/** The tag that tells a set's two Provenances apart (the conditional create finds each by it). */
+export function provenanceTag(set: SuggestionSet, author: 'model' | 'knowledge') {
+  return { system: PROVENANCE_TAG_SYSTEM, code: `${set.setId}/${author}` };
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SuggestionSet } from '@aloe/shared/schemas';
 import { describe, expect, it } from '@jest/globals';
-import type { Resource } from '@medplum/fhirtypes';
+import type { DetectedIssue, Device, Provenance, Resource } from '@medplum/fhirtypes';
 import { buildWriteBackTransaction } from './build-transaction.js';
 import { validationProblems } from './validate-resources.js';
 
@@ -58,6 +58,21 @@ const set: SuggestionSet = {
   timingsMs: {},
 };
 
+const knowledgeSuggestion: SuggestionSet['suggestions'][number] = {
+  id: 'k1',
+  kind: 'medication-safety',
+  title: 'Interaction: warfarin + ibuprofen, bleeding risk',
+  text: 'Warfarin with an NSAID raises the risk of bleeding. What to do: use only if the benefit outweighs the risk.',
+  citations: ['MedicationRequest/m1', 'MedicationRequest/m2'],
+  source: 'knowledge',
+  findingId: 'k0123456789abcdef0123',
+  guideline: { label: 'HL7 PDDI-CDS IG: warfarin + NSAIDs', url: 'https://build.fhir.org/ig/HL7/PDDI-CDS/' },
+  verdict: 'warn',
+  reasons: [
+    { ruleId: 'knowledge.interaction.warfarin-nsaids', severity: 'critical', message: 'Interaction' },
+  ],
+};
+
 describe('buildWriteBackTransaction', () => {
   it('builds Device, one resource per written suggestion and one Provenance, all as conditional creates', () => {
     const bundle = buildWriteBackTransaction(set)!;
@@ -72,9 +87,44 @@ describe('buildWriteBackTransaction', () => {
       `identifier=urn:aloe:model-sha256|${'d'.repeat(64)}`,
       `identifier=urn:aloe:suggestion|${set.contextId}/a`,
       `identifier=urn:aloe:suggestion|${set.contextId}/b`,
-      `_tag=urn:aloe:suggestion-set|${set.setId}`,
+      `_tag=urn:aloe:provenance|${set.setId}/model`,
     ]);
     expect(JSON.stringify(bundle)).not.toContain('Blocked');
+  });
+
+  it('writes the rules’ suggestions under the rules Device, without the AI label, with their guideline', () => {
+    const ruled: SuggestionSet = {
+      ...set,
+      suggestions: [...set.suggestions, knowledgeSuggestion],
+      knowledgeCoverage: { rulesVersion: 'ck-1.0.0+abc', findings: [] },
+    };
+    const entries = buildWriteBackTransaction(ruled)!.entry!;
+    expect(entries.map((entry) => entry.resource?.resourceType)).toEqual([
+      'Device',
+      'DetectedIssue',
+      'Communication',
+      'Provenance',
+      'Device',
+      'DetectedIssue',
+      'Provenance',
+    ]);
+    const [rulesDevice, issue, provenance] = entries.slice(4).map((entry) => entry.resource!) as [
+      Device,
+      DetectedIssue,
+      Provenance,
+    ];
+    expect(rulesDevice.type?.text).toMatch(/not AI/);
+    expect(entries[4]!.request?.ifNoneExist).toBe('identifier=urn:aloe:knowledge-rules|ck-1.0.0+abc');
+    expect(issue.meta?.security).toBeUndefined();
+    expect(issue.reference).toBe('https://build.fhir.org/ig/HL7/PDDI-CDS/');
+    expect(issue.detail).toMatch(/Clinical rule knowledge\.interaction\.warfarin-nsaids \(not AI\)/);
+    expect(issue.detail).not.toContain(set.disclaimer);
+    expect(issue.author?.reference).toBe(entries[4]!.fullUrl);
+    expect(provenance.reason).toBeUndefined();
+    expect(entries[6]!.request?.ifNoneExist).toBe(`_tag=urn:aloe:provenance|${set.setId}/knowledge`);
+    // The model's resources keep the label.
+    expect((entries[1]!.resource as DetectedIssue).meta?.security?.[0]?.code).toBe('AIAST');
+    for (const entry of entries) expect(validationProblems(entry.resource!)).toEqual([]);
   });
 
   it('is deterministic: the same set builds the same bundle', () => {

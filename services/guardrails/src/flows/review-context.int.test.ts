@@ -192,6 +192,7 @@ describe('the guardrails pipeline', () => {
     for (const suggestion of set.suggestions) {
       expect(['allow', 'warn', 'block']).toContain(suggestion.verdict);
       for (const citation of suggestion.citations) expect(known.has(citation)).toBe(true);
+      if (suggestion.source === 'knowledge') continue;
       expect(suggestion.actions?.length).toBeGreaterThan(0);
       for (const action of suggestion.actions ?? []) {
         expect(ActionType.options).toContain(action.type);
@@ -201,6 +202,17 @@ describe('the guardrails pipeline', () => {
           );
       }
     }
+    // Completeness: the chart's warfarin + NSAID finding reaches the clinician whatever the model said,
+    // as a suggestion of the rules when no shown model suggestion addressed it.
+    const coverage = set.knowledgeCoverage!;
+    expect(coverage.findings.map((finding) => finding.ruleId)).toContain(
+      'knowledge.interaction.warfarin-nsaids',
+    );
+    for (const finding of coverage.findings.filter((f) => f.coveredBy.length === 0))
+      expect(set.suggestions.find((s) => s.findingId === finding.findingId)).toMatchObject({
+        source: 'knowledge',
+        reasons: [{ ruleId: finding.ruleId }],
+      });
     // The note that tried to instruct the model was kept out and recorded.
     expect(set.inputFindings.map((finding) => [finding.ruleId, finding.itemRef])).toEqual(
       expect.arrayContaining([['input.prompt-injection', 'DocumentReference/aloe-poly-note']]),

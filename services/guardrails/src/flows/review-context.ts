@@ -8,6 +8,7 @@ import { canonicalJson } from '../audit/hash-chain.js';
 import { buildMessages } from '../prompt/build-messages.js';
 import { outputContractFor } from '../prompt/build-output-schema.js';
 import type { HarmClassifier } from '../rails/classifier/harm-classifier.js';
+import { completeWithKnowledge } from '../rails/completeness.js';
 import { runInputRails } from '../rails/input/run-input-rails.js';
 import type { CandidateSuggestion } from '../rails/output/candidate.js';
 import { checkDisclaimer, runOutputRailsWithModel } from '../rails/output/run-output-rails.js';
@@ -96,7 +97,8 @@ export async function reviewContext(
     severity: suggestion.severity,
     actions: suggestion.actions,
   }));
-  const suggestions = await runOutputRailsWithModel(safeContext, candidates, deps.harm);
+  const railed = await runOutputRailsWithModel(safeContext, candidates, deps.harm);
+  const { suggestions, coverage } = completeWithKnowledge(safeContext, railed);
   const disclaimerFindings = checkDisclaimer(DISCLAIMER);
   const outputRailsMs = performance.now() - railsStartedAt;
 
@@ -120,6 +122,7 @@ export async function reviewContext(
     evidence: safeContext.items.filter((item) => cited.has(item.ref)).map(evidenceOf),
     inputFindings: [...inputFindings, ...disclaimerFindings],
     disclaimer: DISCLAIMER,
+    knowledgeCoverage: coverage,
     producedAt: deps.now().toISOString(),
     timingsMs: {
       inputRails: inputRailsMs,
@@ -172,6 +175,8 @@ export async function reviewContext(
       suggestions: suggestions.length,
       verdicts: verdicts.join(','),
       ruleIds,
+      knowledgeFindings: coverage.findings.length,
+      coveredByModel: coverage.findings.filter((finding) => finding.coveredBy.length > 0).length,
       inferenceMs: Math.round(inferenceMs),
       railsMs: Math.round((inputRailsMs + outputRailsMs) * 100) / 100,
     },
