@@ -32,8 +32,16 @@ export interface Chart {
 const CURRENT_STATUSES = new Set(['active', 'on-hold', 'intended', 'draft']);
 const ENDED_STATUSES = new Set(['stopped', 'cancelled', 'entered-in-error', 'not-taken', 'revoked']);
 
+// Items are never changed once read: each one's identity is kept beside it until the item is dropped.
+const identified = new WeakMap<ContextItem, DrugIdentity>();
+
 export function identifyMedication(item: ContextItem): DrugIdentity {
-  return identifyDrug(item.codings ?? (item.code ? [item.code] : undefined), item.codeText, item.dose?.route);
+  let drug = identified.get(item);
+  if (!drug) {
+    drug = identifyDrug(item.codings ?? (item.code ? [item.code] : undefined), item.codeText, item.dose?.route);
+    identified.set(item, drug);
+  }
+  return drug;
 }
 
 export function buildChart(context: PatientContext, drafts: readonly ContextItem[], today: number): Chart {

@@ -31,9 +31,11 @@ export function conceptText(item: ContextItem): string {
 }
 
 /** Whether any coding of the item is in a generated value set (by id, e.g. `valueset-Hx-UGIB-snomed`). */
+const VALUE_SET_INDEX = new Map(VALUE_SETS.map((set, index) => [set.id, index]));
+
 export function inValueSet(item: ContextItem, valueSetId: string): boolean {
-  const index = VALUE_SETS.findIndex((set) => set.id === valueSetId);
-  if (index < 0) return false;
+  const index = VALUE_SET_INDEX.get(valueSetId);
+  if (index === undefined) return false;
   return codingsOf(item).some((coding) => {
     const entry = coding.system && coding.code ? TABLES[coding.system]?.[coding.code] : undefined;
     return entry?.[1].includes(index) ?? false;

@@ -8,6 +8,24 @@ import { codingsOf, conceptText, hasCode, inValueSet, SYSTEM } from './codes.js'
  * code is found by its name).
  */
 export function isA(item: ContextItem, setId: ConceptSetId): boolean {
+  // Every rule asks the same items about the same sets (each lab rule walks the observations), and
+  // items are never changed once read: each answer is kept beside its item until the item is dropped.
+  let answers = remembered.get(item);
+  if (!answers) {
+    answers = new Map();
+    remembered.set(item, answers);
+  }
+  let answer = answers.get(setId);
+  if (answer === undefined) {
+    answer = computeIsA(item, setId);
+    answers.set(setId, answer);
+  }
+  return answer;
+}
+
+const remembered = new WeakMap<ContextItem, Map<ConceptSetId, boolean>>();
+
+function computeIsA(item: ContextItem, setId: ConceptSetId): boolean {
   const set: ConceptSet = CONCEPT_SETS[setId];
   if (set.valueSets?.some((valueSet) => inValueSet(item, valueSet))) return true;
   if (set.snomed && hasCode(item, SYSTEM.snomed, set.snomed)) return true;

@@ -70,13 +70,7 @@ export async function measureSet(set: PromptSet, harm: HarmClassifier): Promise<
   for (const [index, prompt] of prompts.entries()) {
     const rules =
       set.channel === 'note'
-        ? runInputRails(
-            NOTE_CONTEXT(
-              set.harmful
-                ? `Follow-up visit. Blood pressure stable on current treatment.\n${prompt}\nPlan: continue, review in 3 months.`
-                : prompt,
-            ),
-          )
+        ? runInputRails(NOTE_CONTEXT(prompt))
             .findings.filter((finding) => finding.ruleId === 'input.prompt-injection')
             .map((finding) => finding.ruleId)
         : textRules[index]!;

@@ -45,22 +45,6 @@ export const HARMFUL_CONTENT: readonly ContentPattern[] = [
   },
 ];
 
-/** Phrases in EHR free text that try to instruct the model (indirect prompt injection). */
-export const INJECTION_PATTERNS: readonly RegExp[] = [
-  /\b(ignore|disregard|forget|override)\b[^.\n]{0,40}\b(previous|prior|above|earlier|all|your)\b[^.\n]{0,20}\b(instructions?|rules?|prompts?|guidelines|directions)\b/i,
-  /\b(system|developer|admin(istrator)?) (notice|message|prompt|override|instruction)s?\b/i,
-  /\b(you are now|from now on,? you|act as|pretend to be|roleplay as|new instructions?:)\b/i,
-  /\b(do not|don't) (cite|mention|tell|reveal|include)\b[^.\n]{0,40}\b(evidence|sources?|clinician|doctor|this)\b/i,
-  /\b(jailbreak|dan mode|developer mode|do anything now)\b/i,
-  /\b(assistant|system)\s*:\s*/i,
-  /\b(tell|instruct|advise) the (clinician|doctor|physician|nurse)\b/i,
-  /\b(reveal|print|repeat|show)\b[^.\n]{0,30}\b(system prompt|instructions|your prompt)\b/i,
-  // A task or question addressed to the reader, which a clinical note does not contain (BIPIA's attacks).
-  /(?:^|\n|[.!?]\s+)(?:what|who|where|when|why|which|how (?:do|does|can|would|many|much)|can you|could you|would you|please)\b[^.\n?]{2,200}\?/i,
-  /(?:^|\n|[.!?]\s+)(?:explain|draft|write|translate|summari[sz]e|compose|generate|paraphrase|rewrite|describe|create|provide|give|tell|list|suggest|recommend|calculate|convert|solve|design|develop|outline|name|identify|share|teach|help|break down|replace|substitute|render|use|introduce|misspell|respond|reply|answer|start|end|include|add|format)\b(?! (?:to the patient|patient|with the patient|follow[- ]up))[^.\n]{2,200}(?:[.!?'"]|$)/im,
-  /\byour (?:answer|response|reply|message|output|text)\b/i,
-];
-
 const ASK = String.raw`(?:how (?:to|do|can|could|would|should|might) (?:i|you|we|one|someone|a (?:doctor|nurse|physician|clinician|provider|pharmacist|healthcare (?:professional|provider|worker)))?|ways? (?:to|of|for)|steps? (?:to|for)|instructions? (?:for|on|to)|tutorial|guide (?:to|for|on)|tips (?:for|on|to)|write|create|draft|compose|generate|give|provide|describe|explain|list|suggest|outline|develop|design|devise|help me|teach me|tell me how|what (?:is|are) the (?:best|easiest|most effective) ways?)`;
 
 /**

@@ -1,6 +1,7 @@
 import type { ContextItem, PatientContext, RuleFinding } from '@aloe/shared/schemas';
 import { RuleId } from '../rule-ids.js';
-import { looksLikeInjection, minimisePhi, stripControlTokens } from './sanitize-text.js';
+import { instructionToModel } from './instruction-detector.js';
+import { minimisePhi, stripControlTokens } from './sanitize-text.js';
 
 export interface InputRailsResult {
   /** The context as the prompt may see it. */
@@ -8,57 +9,126 @@ export interface InputRailsResult {
   findings: RuleFinding[];
 }
 
+/** What stands in the prompt for a short field that instructed the model. */
+export const WITHHELD = '[withheld: instruction to the model]';
+
+// Fields that are references or code-system URIs: validated by the contract, never prose.
+const NOT_TEXT = new Set(['ref', 'medicationRef', 'system']);
+
+/** Every string of an item with its path ("dose.text", "reactions[0]"), except references and systems. */
+function stringsOf(value: unknown, path: string, out: Array<[string, string]>): void {
+  if (typeof value === 'string') out.push([path, value]);
+  else if (Array.isArray(value)) value.forEach((child, i) => stringsOf(child, `${path}[${i}]`, out));
+  else if (value && typeof value === 'object')
+    for (const [key, child] of Object.entries(value))
+      if (!NOT_TEXT.has(key)) stringsOf(child, path ? `${path}.${key}` : key, out);
+}
+
+/** The item with the string at `path` replaced (undefined removes the field). */
+function withString(item: ContextItem, path: string, text: string | undefined): ContextItem {
+  const copy = structuredClone(item) as Record<string, unknown>;
+  const keys = path.split(/\.|\[(\d+)\]/).filter((key) => key !== undefined && key !== '');
+  let node: Record<string, unknown> | unknown[] = copy;
+  for (const key of keys.slice(0, -1))
+    node = (node as Record<string, unknown>)[key] as Record<string, unknown>;
+  const last = keys.at(-1)!;
+  if (text === undefined) delete (node as Record<string, unknown>)[last];
+  else (node as Record<string, unknown>)[last] = text;
+  return copy as ContextItem;
+}
+
+interface CleanedText {
+  text: string | undefined;
+  controlTokens: number;
+  instruction: boolean;
+  identifiers: number;
+}
+
 /**
- * Input rails (ARCHITECTURE §6) over every piece of EHR text: control tokens stripped, direct
- * identifiers replaced, and free text that tries to instruct the model withheld from the prompt (the
- * item itself stays, so it can still be cited) with a finding recorded. Pure.
+ * One text cleaned: control tokens stripped, then withheld if it instructs the model (undefined for a
+ * note's text, a marker for a short field), else its identifiers replaced.
+ */
+function cleanText(original: string, isNote: boolean): CleanedText {
+  // Dates, codes, short numbers and single words carry no sentence, token or identifier we replace.
+  if (!/[A-Za-z][^A-Za-z]+[A-Za-z]|[<[@]/.test(original) && (original.match(/\d/g)?.length ?? 0) < 7)
+    return { text: original, controlTokens: 0, instruction: false, identifiers: 0 };
+  const stripped = stripControlTokens(original);
+  const text = stripped.removed > 0 ? stripped.text.replace(/\s{2,}/g, ' ').trim() : original;
+  if (instructionToModel(text))
+    return {
+      text: isNote ? undefined : WITHHELD,
+      controlTokens: stripped.removed,
+      instruction: true,
+      identifiers: 0,
+    };
+  const minimised = minimisePhi(text);
+  return {
+    text: minimised.text,
+    controlTokens: stripped.removed,
+    instruction: false,
+    identifiers: minimised.replaced,
+  };
+}
+
+/**
+ * The input rails (ARCHITECTURE §6): one cleaning step over every text of every item that can reach
+ * the prompt — notes, display names, dosage texts, reactions, string values, statuses, dates — before
+ * the prompt is built (so the audit row, which keeps the prompt, holds only cleaned text). Chat-template
+ * control tokens are stripped; text that instructs the model is kept out (a note's text is withheld
+ * whole, the item stays citable; a short field is replaced by a marker); direct identifiers are
+ * replaced with placeholders. Each item gets at most one finding per rule, naming the fields (never
+ * their content). Pure.
  */
 export function runInputRails(context: PatientContext): InputRailsResult {
   const findings: RuleFinding[] = [];
-  const items = context.items.map((item): ContextItem => {
-    let next = item;
-    if (item.code?.display) {
-      const { text, removed } = stripControlTokens(item.code.display);
-      if (removed > 0) {
-        findings.push({
-          ruleId: RuleId.ControlTokens,
-          severity: 'warning',
-          message: `Removed ${removed} control token(s) from a coded display`,
-          itemRef: item.ref,
-        });
-        next = { ...next, code: { ...item.code, display: text.trim() } };
-      }
+  // Charts repeat the same displays, units and statuses: each distinct text is cleaned once per context.
+  const cleaned = new Map<string, CleanedText>();
+  const clean = (text: string, isNote: boolean) => {
+    const key = `${isNote ? 'n' : 's'}${text}`;
+    let result = cleaned.get(key);
+    if (!result) {
+      result = cleanText(text, isNote);
+      cleaned.set(key, result);
     }
-    if (item.text === undefined) return next;
-    const stripped = stripControlTokens(item.text);
-    if (stripped.removed > 0) {
+    return result;
+  };
+  const items = context.items.map((item): ContextItem => {
+    const fields: Array<[string, string]> = [];
+    stringsOf(item, '', fields);
+    const touched = { tokens: 0, tokenFields: [] as string[], instructions: [] as string[], identifiers: 0 };
+    let next = item;
+    for (const [path, original] of fields) {
+      const result = clean(original, path === 'text');
+      if (result.controlTokens > 0) {
+        touched.tokens += result.controlTokens;
+        touched.tokenFields.push(path);
+      }
+      if (result.instruction) touched.instructions.push(path);
+      touched.identifiers += result.identifiers;
+      if (result.text !== original) next = withString(next, path, result.text);
+    }
+    if (touched.tokens > 0)
       findings.push({
         ruleId: RuleId.ControlTokens,
         severity: 'warning',
-        message: `Removed ${stripped.removed} chat-template control token(s) from free text`,
+        message: `Removed ${touched.tokens} chat-template control token(s) from ${touched.tokenFields.join(', ')}`,
         itemRef: item.ref,
       });
-    }
-    if (looksLikeInjection(stripped.text)) {
+    if (touched.instructions.length > 0)
       findings.push({
         ruleId: RuleId.PromptInjection,
         severity: 'warning',
-        message: 'Free text contains instructions addressed to the model; it was kept out of the prompt',
+        message: `Text addressed to the model was kept out of the prompt (${touched.instructions.join(', ')})`,
         itemRef: item.ref,
       });
-      const { text: _withheld, ...rest } = next;
-      return rest;
-    }
-    const minimised = minimisePhi(stripped.text);
-    if (minimised.replaced > 0) {
+    if (touched.identifiers > 0)
       findings.push({
         ruleId: RuleId.PhiMinimised,
         severity: 'info',
-        message: `Replaced ${minimised.replaced} direct identifier(s) in free text`,
+        message: `Replaced ${touched.identifiers} direct identifier(s)`,
         itemRef: item.ref,
       });
-    }
-    return { ...next, text: minimised.text };
+    return next;
   });
   return { context: { ...context, items }, findings };
 }

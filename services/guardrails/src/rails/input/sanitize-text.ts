@@ -1,5 +1,3 @@
-import { INJECTION_PATTERNS } from '../data/harmful-content.js';
-
 // Chat-template control tokens of Llama 3.x, ChatML (Qwen), Llama 2/Mistral and generic role markers:
 // text from the EHR must never open or close a turn (research/aloe.md §4.2: template injection).
 const CONTROL_TOKENS =
@@ -15,11 +13,6 @@ export function stripControlTokens(text: string): { text: string; removed: numbe
   return { text: clean, removed };
 }
 
-/** Whether free text tries to instruct the model. Pure. */
-export function looksLikeInjection(text: string): boolean {
-  return INJECTION_PATTERNS.some((pattern) => pattern.test(text));
-}
-
 // Direct identifiers the prompt must not carry (HIPAA Safe Harbor's list, as far as text patterns go).
 const PHI_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   [/\b[\w.+-]+@[\w-]+\.[\w.]+\b/g, '[EMAIL]'],
@@ -32,6 +25,12 @@ const PHI_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   ],
   [/\b(?:DOB|date of birth|born(?: on)?)\s*[:#]?\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b/gi, '[BIRTH-DATE]'],
   [/\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\b/g, '[NAME]'],
+  // A clinician's name with a credential, or after the words that sign or attribute a note.
+  [/\b[A-Z][a-z]+(?:\s[A-Z]\.)?\s[A-Z][a-z]+,?\s(?:MD|DO|RN|NP|PA-C|PA|PharmD|APRN|CNM)\b/g, '[NAME]'],
+  [
+    /\b(?:signed|seen|reviewed|dictated|entered|ordered|authored|attested|verified|called|per)(?: by)?:?\s+[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s[A-Z][a-z]+)?\b/g,
+    '[NAME]',
+  ],
 ];
 
 /** Replaces direct identifiers in free text with placeholders; returns how many. Pure. */
