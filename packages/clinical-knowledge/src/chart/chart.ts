@@ -38,7 +38,11 @@ const identified = new WeakMap<ContextItem, DrugIdentity>();
 export function identifyMedication(item: ContextItem): DrugIdentity {
   let drug = identified.get(item);
   if (!drug) {
-    drug = identifyDrug(item.codings ?? (item.code ? [item.code] : undefined), item.codeText, item.dose?.route);
+    drug = identifyDrug(
+      item.codings ?? (item.code ? [item.code] : undefined),
+      item.codeText,
+      item.dose?.route,
+    );
     identified.set(item, drug);
   }
   return drug;

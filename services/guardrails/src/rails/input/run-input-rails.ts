@@ -18,8 +18,9 @@ const NOT_TEXT = new Set(['ref', 'medicationRef', 'system']);
 /** Every string of an item with its path ("dose.text", "reactions[0]"), except references and systems. */
 function stringsOf(value: unknown, path: string, out: Array<[string, string]>): void {
   if (typeof value === 'string') out.push([path, value]);
-  else if (Array.isArray(value)) value.forEach((child, i) => stringsOf(child, `${path}[${i}]`, out));
-  else if (value && typeof value === 'object')
+  else if (Array.isArray(value)) {
+    for (const [i, child] of value.entries()) stringsOf(child, `${path}[${i}]`, out);
+  } else if (value && typeof value === 'object')
     for (const [key, child] of Object.entries(value))
       if (!NOT_TEXT.has(key)) stringsOf(child, path ? `${path}.${key}` : key, out);
 }
