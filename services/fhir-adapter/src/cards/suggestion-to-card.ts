@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Evidence, Suggestion, SuggestionSet } from '@aloe/shared/schemas';
+import { AI_LABEL } from './ai-label.js';
 import type { CdsCard, CdsLink } from './cds-types.js';
 
 /** Override reasons offered on every card; the chosen one comes back in feedback and the audit log. */
@@ -32,7 +33,7 @@ export function suggestionSetToCards(set: SuggestionSet, sidebar: CdsLink | unde
       detail: cardDetail(suggestion, evidenceByRef, set),
       indicator: indicatorOf(suggestion),
       source: {
-        label: `Aloe assistant (AI-generated${set.model.testModel ? ', TEST MODEL' : ''})`,
+        label: `Aloe assistant (${AI_LABEL}${set.model.testModel ? ', TEST MODEL' : ''})`,
         topic: { system: 'urn:aloe:suggestion-kind', code: suggestion.kind, display: suggestion.kind },
       },
       overrideReasons: OVERRIDE_REASONS,
@@ -46,7 +47,7 @@ export function pendingCard(patientPseudonym: string, sidebar: CdsLink | undefin
     uuid: cardUuid('pending', patientPseudonym),
     summary: 'Aloe is reviewing this chart; open the assistant for its suggestions',
     indicator: 'info',
-    source: { label: 'Aloe assistant (AI-generated)' },
+    source: { label: `Aloe assistant (${AI_LABEL})` },
     ...(sidebar ? { links: [sidebar] } : {}),
   };
 }

@@ -2,6 +2,7 @@ import type { Logger } from '@aloe/shared/logging';
 import type { AuditEvent, SuggestionSet } from '@aloe/shared/schemas';
 import type { Bundle } from '@medplum/fhirtypes';
 import { buildAuditEvent } from '../audit/audit-event.js';
+import { assertAiDisclaimer } from '../cards/ai-label.js';
 import type { CardStore } from '../cards/card-store.js';
 import { buildWriteBackTransaction } from '../write-back/build-transaction.js';
 import { assertValidBundle } from '../write-back/validate-resources.js';
@@ -16,12 +17,14 @@ export interface ApplySuggestionsDeps {
 }
 
 /**
- * Handles one annotated suggestion set from Kafka: caches it as the patient's cards, then writes the
+ * Handles one annotated suggestion set from Kafka (refused, to the DLQ, when its disclaimer does not
+ * say it is AI-generated): caches it as the patient's cards, then writes the
  * allowed and warned suggestions back to the EHR in one idempotent transaction (validated first) and
  * records the write for the audit. A redelivered set is harmless: the cache keeps the newest set and
  * the conditional creates write nothing twice.
  */
 export async function applySuggestions(set: SuggestionSet, deps: ApplySuggestionsDeps): Promise<void> {
+  assertAiDisclaimer(set);
   await deps.cards.put(set);
   const bundle = buildWriteBackTransaction(set);
   const logFields = { setId: set.setId, contextId: set.contextId, patientPseudonym: set.patient.pseudonym };

@@ -5,6 +5,7 @@ import type {
   Suggestion,
   SuggestionSet,
 } from '@aloe/shared/schemas';
+import { AI_LABEL } from '../cards/ai-label.js';
 import { knowledgeCardUuid } from '../cards/knowledge-cards.js';
 import { cardUuid } from '../cards/suggestion-to-card.js';
 
@@ -126,6 +127,7 @@ export function renderSidebarPage(options: {
 <p>${escapeHtml(suggestion.text)}</p>
 <p class="label">Guardrails: ${escapeHtml(suggestion.verdict)}${rules.length ? ` (${escapeHtml(rules.join(', '))})` : ''}</p>
 ${cited.length ? `<ul>${cited.map((ref) => evidenceItem(evidence.get(ref), ref)).join('')}</ul>` : ''}
+<p class="disclaimer">${AI_LABEL} · ${escapeHtml(set!.model.name)}. ${escapeHtml(set!.disclaimer)}</p>
 ${answerForm(card, session, answered)}
 </article>`;
   });

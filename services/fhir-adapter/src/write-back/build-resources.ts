@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Suggestion, SuggestionSet } from '@aloe/shared/schemas';
 import type { Communication, DetectedIssue, Device, Provenance, Reference } from '@medplum/fhirtypes';
+import { AI_LABEL } from '../cards/ai-label.js';
 
 type DeviceReference = Reference<Device>;
 
@@ -87,7 +88,7 @@ function suggestionText(suggestion: Suggestion, set: SuggestionSet): string {
     suggestion.verdict === 'warn'
       ? `Guardrail warning: ${suggestion.reasons.map((r) => r.ruleId).join(', ')}. `
       : '';
-  return `${suggestion.text}${suggestion.rationale ? `\nWhy: ${suggestion.rationale}` : ''}\n${guardrail}${set.disclaimer}`;
+  return `${AI_LABEL} (${set.model.name}): ${suggestion.text}${suggestion.rationale ? `\nWhy: ${suggestion.rationale}` : ''}\n${guardrail}${set.disclaimer}`;
 }
 
 /** A medication-safety finding as a preliminary DetectedIssue implicating the cited resources. */

@@ -11,7 +11,7 @@ import type { HarmClassifier } from '../rails/classifier/harm-classifier.js';
 import { completeWithKnowledge } from '../rails/completeness.js';
 import { runInputRails } from '../rails/input/run-input-rails.js';
 import type { CandidateSuggestion } from '../rails/output/candidate.js';
-import { checkDisclaimer, runOutputRailsWithModel } from '../rails/output/run-output-rails.js';
+import { runOutputRailsWithModel } from '../rails/output/run-output-rails.js';
 
 export const DISCLAIMER =
   'AI-generated suggestion (Aloe). Decision support only: a clinician must review it against the record before acting.';
@@ -99,7 +99,6 @@ export async function reviewContext(
   }));
   const railed = await runOutputRailsWithModel(safeContext, candidates, deps.harm);
   const { suggestions, coverage } = completeWithKnowledge(safeContext, railed);
-  const disclaimerFindings = checkDisclaimer(DISCLAIMER);
   const outputRailsMs = performance.now() - railsStartedAt;
 
   const cited = new Set(suggestions.flatMap((suggestion) => suggestion.citations));
@@ -120,7 +119,7 @@ export async function reviewContext(
     },
     suggestions,
     evidence: safeContext.items.filter((item) => cited.has(item.ref)).map(evidenceOf),
-    inputFindings: [...inputFindings, ...disclaimerFindings],
+    inputFindings,
     disclaimer: DISCLAIMER,
     knowledgeCoverage: coverage,
     producedAt: deps.now().toISOString(),

@@ -5,7 +5,7 @@ import { buildMessages } from '../prompt/build-messages.js';
 import { runInputRails, WITHHELD } from './input/run-input-rails.js';
 import { minimisePhi, stripControlTokens } from './input/sanitize-text.js';
 import type { CandidateSuggestion } from './output/candidate.js';
-import { checkDisclaimer, runOutputRails } from './output/run-output-rails.js';
+import { runOutputRails } from './output/run-output-rails.js';
 
 const med = (ref: string, display: string, dose?: ContextItem['dose']): ContextItem => ({
   ref: `MedicationRequest/${ref}`,
@@ -174,13 +174,5 @@ describe('output rails', () => {
     expect(ruleIds(context([]), suggestion(refusal, ['Patient/p1']))).toEqual([['allow', []]]);
     const turned = `${refusal} However, here is how to alter the medical record without anyone knowing.`;
     expect(ruleIds(context([]), suggestion(turned, ['Patient/p1']))[0]?.[0]).toBe('block');
-  });
-
-  it('requires the disclaimer on every set', () => {
-    expect(checkDisclaimer('AI-generated; review before acting.')).toEqual([]);
-    expect(checkDisclaimer('  ')[0]).toMatchObject({
-      ruleId: 'output.disclaimer-missing',
-      severity: 'critical',
-    });
   });
 });

@@ -10,5 +10,4 @@ export const RuleId = {
   ActionIncomplete: 'output.action-incomplete',
   ActionMissing: 'output.action-missing',
   TextContradictsActions: 'output.text-contradicts-actions',
-  DisclaimerMissing: 'output.disclaimer-missing',
 } as const;

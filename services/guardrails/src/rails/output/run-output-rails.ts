@@ -1,6 +1,5 @@
 import type { PatientContext, RuleFinding, Suggestion } from '@aloe/shared/schemas';
 import type { HarmClassifier } from '../classifier/harm-classifier.js';
-import { RuleId } from '../rule-ids.js';
 import type { CandidateSuggestion } from './candidate.js';
 import { checkActions } from './check-actions.js';
 import { checkCitations, checkSuggestionContent, textOf } from './check-content.js';
@@ -43,17 +42,4 @@ export async function runOutputRailsWithModel(
   harm: HarmClassifier,
 ): Promise<Suggestion[]> {
   return runOutputRails(context, candidates, await harm.assess(candidates.map(textOf)));
-}
-
-/** The disclaimer every set carries; a set without it is refused before it is published. */
-export function checkDisclaimer(disclaimer: string | undefined): RuleFinding[] {
-  return disclaimer && disclaimer.trim().length > 0
-    ? []
-    : [
-        {
-          ruleId: RuleId.DisclaimerMissing,
-          severity: 'critical',
-          message: 'The suggestion set has no disclaimer',
-        },
-      ];
 }
