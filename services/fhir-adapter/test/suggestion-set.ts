@@ -1,4 +1,4 @@
-import type { SuggestionSet } from '@aloe/shared/schemas';
+import type { Suggestion, SuggestionSet } from '@aloe/shared/schemas';
 
 /**
  * An annotated suggestion set as the guardrails publish it, for the patient with this pseudonym: one
@@ -50,3 +50,16 @@ export function setFor(pseudonym: string): SuggestionSet {
     timingsMs: {},
   };
 }
+
+/** A chart finding the model did not address, as the guardrails add it to a set (a suggestion of the rules). */
+export const ruleSuggestion: Suggestion = {
+  id: 'k1',
+  kind: 'medication-safety',
+  title: 'Metformin with an eGFR below 30',
+  text: 'Metformin is contraindicated below an eGFR of 30. What to do: stop metformin.',
+  citations: ['MedicationRequest/w'],
+  source: 'knowledge',
+  guideline: { label: 'FDA metformin labeling (2016)', url: 'https://www.fda.gov/drugs/' },
+  verdict: 'warn',
+  reasons: [{ ruleId: 'knowledge.renal.metformin', severity: 'critical', message: 'Metformin' }],
+};

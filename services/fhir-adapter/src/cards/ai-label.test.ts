@@ -3,7 +3,7 @@
 import type { SuggestionSet } from '@aloe/shared/schemas';
 import { describe, expect, it } from '@jest/globals';
 import type { Communication, DetectedIssue } from '@medplum/fhirtypes';
-import { setFor } from '../../test/suggestion-set.js';
+import { ruleSuggestion, setFor } from '../../test/suggestion-set.js';
 import { applySuggestions } from '../flows/apply-suggestions.js';
 import { renderSidebarPage } from '../sidebar/sidebar-page.js';
 import { buildWriteBackTransaction } from '../write-back/build-transaction.js';
@@ -27,17 +27,7 @@ function mixedSet(): SuggestionSet {
         verdict: 'allow',
         reasons: [],
       },
-      {
-        id: 'k1',
-        kind: 'medication-safety',
-        title: 'Interaction: warfarin + ibuprofen',
-        text: 'Bleeding risk. What to do: avoid the NSAID.',
-        citations: ['MedicationRequest/w'],
-        source: 'knowledge',
-        guideline: { label: 'HL7 PDDI-CDS IG', url: 'https://build.fhir.org/ig/HL7/PDDI-CDS/' },
-        verdict: 'warn',
-        reasons: [{ ruleId: 'knowledge.interaction.warfarin-nsaids', severity: 'critical', message: 'x' }],
-      },
+      ruleSuggestion,
     ],
     knowledgeCoverage: { rulesVersion: 'v1', findings: [] },
   };

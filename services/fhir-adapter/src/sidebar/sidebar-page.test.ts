@@ -1,29 +1,14 @@
 import type { KnowledgeReport, SuggestionSet } from '@aloe/shared/schemas';
 import { describe, expect, it } from '@jest/globals';
-import { setFor } from '../../test/suggestion-set.js';
+import { ruleSuggestion, setFor } from '../../test/suggestion-set.js';
 import { suggestionSetToCards } from '../cards/suggestion-to-card.js';
 import { renderSidebarPage } from './sidebar-page.js';
 
 /** The set with one chart finding the model did not address, carried by the rules. */
-function withRuleSuggestion(set: SuggestionSet): SuggestionSet {
-  return {
-    ...set,
-    suggestions: [
-      ...set.suggestions,
-      {
-        id: 'k1',
-        kind: 'medication-safety',
-        title: 'Metformin with an eGFR below 30',
-        text: 'Metformin is contraindicated below an eGFR of 30. What to do: stop metformin.',
-        citations: ['MedicationRequest/w'],
-        source: 'knowledge',
-        guideline: { label: 'FDA metformin labeling (2016)', url: 'https://www.fda.gov/drugs/' },
-        verdict: 'warn',
-        reasons: [{ ruleId: 'knowledge.renal.metformin', severity: 'critical', message: 'Metformin' }],
-      },
-    ],
-  };
-}
+const withRuleSuggestion = (set: SuggestionSet): SuggestionSet => ({
+  ...set,
+  suggestions: [...set.suggestions, ruleSuggestion],
+});
 
 describe('the sidebar page', () => {
   it('escapes every value from the model and the EHR, and never shows a blocked suggestion', () => {
