@@ -10,6 +10,39 @@ import {
   LogLevel,
 } from './env.js';
 
+/** How the model is asked (research/aloe.md §3): once, reasoning first, or N reasoned samples voting on the actions. */
+export const ReviewStrategy = z.enum(['direct', 'chain-of-thought', 'self-consistency']);
+export type ReviewStrategy = z.infer<typeof ReviewStrategy>;
+
+const TASKS = ['medication-safety', 'care-gaps', 'summary'] as const;
+
+/** `task=strategy,…` → a strategy for every task (tasks not named keep the default). */
+const StrategiesByTask = envString()
+  .default('medication-safety=chain-of-thought,care-gaps=direct,summary=direct')
+  .transform((text, ctx) => {
+    const strategies: Record<(typeof TASKS)[number], ReviewStrategy> = {
+      'medication-safety': 'chain-of-thought',
+      'care-gaps': 'direct',
+      summary: 'direct',
+    };
+    for (const pair of text
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)) {
+      const [task, strategy] = pair.split('=').map((part) => part.trim());
+      const parsed = ReviewStrategy.safeParse(strategy);
+      if (!TASKS.includes(task as never) || !parsed.success) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${pair}": expected task=strategy with task one of ${TASKS.join(', ')} and strategy one of ${ReviewStrategy.options.join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      strategies[task as (typeof TASKS)[number]] = parsed.data;
+    }
+    return strategies;
+  });
+
 /** The guardrails service (`GUARDRAILS_*`). */
 export const GuardrailsConfig = z
   .object({
@@ -36,6 +69,10 @@ export const GuardrailsConfig = z
     GUARDRAILS_MAX_TOKENS: envInt({ min: 16, max: 8_192 }).default(4_096),
     /** The prompt's token budget for the patient context (Aloe was trained at 16K). */
     GUARDRAILS_MAX_CONTEXT_TOKENS: envInt({ min: 512, max: 128_000 }).default(12_000),
+    /** The inference strategy per task, e.g. `medication-safety=self-consistency,summary=direct`. */
+    GUARDRAILS_STRATEGIES: StrategiesByTask,
+    /** Samples that vote on the actions under self-consistency. */
+    GUARDRAILS_SELF_CONSISTENCY_SAMPLES: envInt({ min: 2, max: 16 }).default(5),
     /** Sampling temperature × 100 (30 = 0.3): low, for repeatable suggestions. */
     GUARDRAILS_TEMPERATURE_PERCENT: envInt({ min: 0, max: 200 }).default(30),
     /** The learned harm rail's sentence encoder (model.onnx + tokenizer.json; infra/models/fetch-harm-model.sh). */
@@ -67,6 +104,8 @@ export const GuardrailsConfig = z
       maxTokens: env.GUARDRAILS_MAX_TOKENS,
       maxContextTokens: env.GUARDRAILS_MAX_CONTEXT_TOKENS,
       temperature: env.GUARDRAILS_TEMPERATURE_PERCENT / 100,
+      strategies: env.GUARDRAILS_STRATEGIES,
+      selfConsistencySamples: env.GUARDRAILS_SELF_CONSISTENCY_SAMPLES,
       inferenceMaxAttempts: env.GUARDRAILS_INFERENCE_MAX_ATTEMPTS,
     },
     harmModelDir: env.GUARDRAILS_HARM_MODEL_DIR,

@@ -81,6 +81,23 @@ describe('loadConfig', () => {
     ).toMatch(/^GUARDRAILS_HARM_MODEL_THREADS: .*\(got "0"\)$/m);
   });
 
+  it('reasons first for the medication review unless told otherwise, and names a wrong strategy', () => {
+    expect(loadConfig(GuardrailsConfig, {}).review.strategies).toEqual({
+      'medication-safety': 'chain-of-thought',
+      'care-gaps': 'direct',
+      summary: 'direct',
+    });
+    expect(
+      loadConfig(GuardrailsConfig, { GUARDRAILS_STRATEGIES: 'medication-safety=self-consistency' }).review
+        .strategies['medication-safety'],
+    ).toBe('self-consistency');
+    expect(
+      problemsOf(() => loadConfig(GuardrailsConfig, { GUARDRAILS_STRATEGIES: 'summary=best-of-3' })).join(
+        '\n',
+      ),
+    ).toMatch(/^GUARDRAILS_STRATEGIES: "summary=best-of-3": expected task=strategy/m);
+  });
+
   it('ends sidebar sessions after an idle hour and 12 hours at most unless told otherwise', () => {
     expect(loadConfig(FhirAdapterConfig, {}).sidebarSession).toEqual({
       idleMs: 60 * 60_000,

@@ -1,7 +1,8 @@
 // `npm run bench` (in services/guardrails): rail latency per suggestion set (p50/p99; the cascade and
 // the transformer on every text side by side, on a synthetic set and on public clinical texts), audit append
-// rate and chain verification on PGlite and PostgreSQL, and the block / false-positive table on the
-// public sets of ../shared/data. Figures: stdout + bench-results.json.
+// rate and chain verification on PGlite and PostgreSQL, the block / false-positive table on the
+// public sets of ../shared/data, and what each inference strategy costs on the test model.
+// Figures: stdout + bench-results.json.
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
@@ -20,6 +21,7 @@ import type { CandidateSuggestion } from '../rails/output/candidate.js';
 import { textOf } from '../rails/output/check-content.js';
 import { runOutputRails } from '../rails/output/run-output-rails.js';
 import { measuredPrompts, measureSet } from './measure-safety.js';
+import { measureStrategies } from './measure-strategies.js';
 import { loadPromptSets } from './safety-sets.js';
 
 const serviceDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -215,6 +217,11 @@ const safety = [];
 for (const set of sets) safety.push(await measureSet(set, harm));
 await harm.close();
 
+// 4. The inference strategies side by side (the inference service as a program, the test model): the
+// medications, the allergy and ten observations of the bench chart (a byte-level vocabulary makes
+// every character a token).
+const strategies = await measureStrategies({ ...context, items: items.slice(0, 31) });
+
 const latencyRow = (row: Awaited<ReturnType<typeof timeSets>> | undefined) =>
   row && {
     sets: row.sets,
@@ -256,8 +263,19 @@ else
       'read by the encoder': row.encoderShare ? `${(row.encoderShare * 100).toFixed(1)}%` : '',
     })),
   );
+console.log(
+  'inference strategies on the test model (same prompt and output contract; median of 5 requests):',
+);
+console.table(
+  strategies.map((row) => ({
+    strategy: row.strategy,
+    'median ms': row.medianMs.toFixed(0),
+    'completion tokens': row.medianCompletionTokens,
+    '× direct': row.timesDirect.toFixed(1),
+  })),
+);
 await writeFile(
   join(serviceDir, 'bench-results.json'),
-  `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cpus: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version }, rails, audit, safety }, null, 2)}\n`,
+  `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cpus: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version }, rails, audit, safety, strategies }, null, 2)}\n`,
 );
 console.log(`figures written to ${join(serviceDir, 'bench-results.json')}`);

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { PRESCRIBABLE_DRUGS } from '@aloe/clinical-knowledge';
+import { GuardrailsConfig, loadConfig } from '@aloe/shared/config';
 import {
   createKafka,
   createTypedProducer,
@@ -22,9 +23,9 @@ import { testKafkaBrokers, uniqueName, waitFor } from '@aloe/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { testHarmModelDir } from '../../test/harm-model.js';
-import { startInferenceProcess } from '../../test/inference-process.js';
 import { type AuditStore, createAuditStore } from '../audit/audit-store.js';
 import { openSqlClient, type SqlClient } from '../audit/sql-client.js';
+import { startInferenceProcess } from '../bench/inference-process.js';
 import { createInferenceCaller } from '../inference/inference-client.js';
 import { type HarmClassifier, loadHarmClassifier } from '../rails/classifier/harm-classifier.js';
 import { reviewContext } from './review-context.js';
@@ -82,6 +83,7 @@ const freshTopic = async <T extends TopicContract>(contract: T): Promise<T> => {
 async function startPipeline(
   address: string,
   retry = { maxAttempts: 2, initialDelayMs: 50, maxDelayMs: 100 },
+  strategies = loadConfig(GuardrailsConfig, {}).review.strategies,
 ) {
   const contexts = await freshTopic(Topics.patientContext);
   const suggestions = await freshTopic(Topics.suggestions);
@@ -106,6 +108,8 @@ async function startPipeline(
           maxTokens: 4096,
           maxContextTokens: 12_000,
           temperature: 0.3,
+          strategies,
+          selfConsistencySamples: 3,
         },
         meta.signal,
       ).then(() => undefined),
@@ -171,18 +175,21 @@ function polypharmacyContext(): PatientContext {
   };
 }
 
+/** Starts the pipeline, sends it one polypharmacy context and waits for its suggestion set. */
+async function reviewOnePolypharmacyContext(strategies?: GuardrailsConfig['review']['strategies']) {
+  const { contexts, published } = await startPipeline(inference.address, undefined, strategies);
+  const context = polypharmacyContext();
+  await producer.send(contexts, [{ key: context.patient.pseudonym, value: context }]);
+  const set = await waitFor(() => published.find((candidate) => candidate.contextId === context.contextId), {
+    what: 'the suggestion set',
+    timeoutMs: 60_000,
+  });
+  return { context, set };
+}
+
 describe('the guardrails pipeline', () => {
   it('turns a context into an annotated suggestion set, with one audit row and a valid chain', async () => {
-    const { contexts, published } = await startPipeline(inference.address);
-    const context = polypharmacyContext();
-    await producer.send(contexts, [{ key: context.patient.pseudonym, value: context }]);
-    const set = await waitFor(
-      () => published.find((candidate) => candidate.contextId === context.contextId),
-      {
-        what: 'the suggestion set',
-        timeoutMs: 60_000,
-      },
-    );
+    const { context, set } = await reviewOnePolypharmacyContext();
     expect(set.model).toMatchObject({ testModel: true, quantization: 'Q8_0' });
     expect(set.suggestions.length).toBeGreaterThan(0);
     const known = new Set(context.items.map((item) => item.ref).concat(context.patient.ref));
@@ -230,6 +237,8 @@ describe('the guardrails pipeline', () => {
       rawOutput: string;
       suggestionSet: SuggestionSet;
       harmRail: string;
+      strategy: unknown;
+      reasoning: unknown;
     };
     expect(payload.prompt[0]?.content).toContain('You are an expert medical assistant named Aloe');
     const promptText = JSON.stringify(payload.prompt);
@@ -244,12 +253,35 @@ describe('the guardrails pipeline', () => {
     expect(promptText).toContain('with food');
     expect(payload.suggestionSet).toEqual(set);
     expect(payload.harmRail).toBe(harm.id);
+    // The medication review reasons first (the default strategy): the reasoning is audited, not shown.
+    expect(payload.strategy).toEqual({ name: 'chain-of-thought', samples: 0 });
+    expect(typeof payload.reasoning).toBe('string');
+    expect(set.model.params.strategy).toBe('chain-of-thought');
     expect(await audit.verify()).toMatchObject({ ok: true });
     // Logs carry ids, pseudonyms, counts and rule ids; never the note, the prompt or the output.
     expect(logLines.some((line) => line.includes('context reviewed'))).toBe(true);
     const logs = logLines.join('');
     expect(logs).not.toContain(CANARY);
     expect(logs).not.toContain('Warfarin Sodium');
+  });
+
+  it('under self-consistency, the samples vote with their actions and the audit row keeps the votes', async () => {
+    const strategies = {
+      ...loadConfig(GuardrailsConfig, {}).review.strategies,
+      'medication-safety': 'self-consistency' as const,
+    };
+    const { context, set } = await reviewOnePolypharmacyContext(strategies);
+    const row = await audit.findByDedupeKey(context.contextId);
+    const strategy = (
+      row!.payload as {
+        strategy: { name: string; samples: number; votes: Array<{ count: number }>; chosenSample: number };
+      }
+    ).strategy;
+    expect(strategy).toMatchObject({ name: 'self-consistency', samples: 3 });
+    expect(strategy.votes.reduce((sum, vote) => sum + vote.count, 0)).toBeLessThanOrEqual(3);
+    expect(strategy.votes.length).toBeGreaterThan(0);
+    expect(strategy.chosenSample).toBeGreaterThanOrEqual(0);
+    expect(set.model.params.strategy).toBe('self-consistency');
   });
 
   it('does not log a redelivered context twice, and publishes the same set again', async () => {

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
+import type { ReviewStrategy } from '@aloe/shared/config';
 import { AppError, ErrorCode } from '@aloe/shared/errors';
 import type { GenerateRequest, GenerateResponse__Output } from '@aloe/shared/grpc';
 import type { Logger } from '@aloe/shared/logging';
-import { evidenceOf, type PatientContext, SuggestionSet } from '@aloe/shared/schemas';
+import { evidenceOf, type PatientContext, SuggestionSet, type TaskKind } from '@aloe/shared/schemas';
 import type { AuditStore } from '../audit/audit-store.js';
 import { canonicalJson } from '../audit/hash-chain.js';
+import { PROTO_STRATEGY, reasoningIn, strategyFor, voteOnActions } from '../inference/strategy.js';
 import { buildMessages } from '../prompt/build-messages.js';
 import { outputContractFor } from '../prompt/build-output-schema.js';
 import type { HarmClassifier } from '../rails/classifier/harm-classifier.js';
@@ -30,9 +32,40 @@ export interface ReviewDeps {
   maxTokens: number;
   maxContextTokens: number;
   temperature: number;
+  /** The inference strategy per task (GUARDRAILS_STRATEGIES), and the samples under self-consistency. */
+  strategies: Readonly<Record<TaskKind, ReviewStrategy>>;
+  selfConsistencySamples: number;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The inference request for a cleaned context (pure): the prompt, the output contract narrowed to it,
+ * and the strategy with its samples; the seed comes from the context id, so a context is asked the same
+ * way each time.
+ */
+export function inferenceRequestFor(
+  safeContext: PatientContext,
+  options: Pick<ReviewDeps, 'maxTokens' | 'maxContextTokens' | 'temperature' | 'selfConsistencySamples'> & {
+    strategy: ReviewStrategy;
+  },
+) {
+  const prompt = buildMessages(safeContext, { maxContextTokens: options.maxContextTokens });
+  const contract = outputContractFor(prompt.refs, safeContext);
+  const request: GenerateRequest = {
+    requestId: safeContext.contextId,
+    messages: prompt.messages,
+    jsonSchema: JSON.stringify(contract.jsonSchema),
+    maxTokens: options.maxTokens,
+    sampling: {
+      temperature: options.temperature,
+      seed: Number.parseInt(safeContext.contextId.slice(0, 8), 16),
+    },
+    strategy: PROTO_STRATEGY[options.strategy],
+    samples: options.strategy === 'self-consistency' ? options.selfConsistencySamples : 0,
+  };
+  return { prompt, contract, request };
+}
 
 /** The set id of a context: the same context always yields the same set id (redeliveries, write-back). */
 export function setIdFor(contextId: string): string {
@@ -65,27 +98,25 @@ export async function reviewContext(
   const startedAt = performance.now();
   const { context: safeContext, findings: inputFindings } = runInputRails(context);
   const inputRailsMs = performance.now() - startedAt;
-  const prompt = buildMessages(safeContext, { maxContextTokens: deps.maxContextTokens });
-  const contract = outputContractFor(prompt.refs, safeContext);
-  const request: GenerateRequest = {
-    requestId: context.contextId,
-    messages: prompt.messages,
-    jsonSchema: JSON.stringify(contract.jsonSchema),
-    maxTokens: deps.maxTokens,
-    sampling: { temperature: deps.temperature, seed: Number.parseInt(context.contextId.slice(0, 8), 16) },
-    strategy: 'STRATEGY_DIRECT',
-  };
+  const strategy = strategyFor(safeContext.tasks, deps.strategies);
+  const { prompt, contract, request } = inferenceRequestFor(safeContext, { ...deps, strategy });
 
   const inferenceStartedAt = performance.now();
   const response = await deps.infer(request, { signal });
   const inferenceMs = performance.now() - inferenceStartedAt;
-  const parsed = contract.schema.safeParse(JSON.parse(response.json || '{}'));
+  // Under self-consistency the samples vote with what they propose (their actions), not their wording.
+  const samples = response.strategyResult?.samples ?? [];
+  const vote = strategy === 'self-consistency' ? voteOnActions(samples, contract.schema) : undefined;
+  const parsed = vote
+    ? { success: true as const, data: vote.output }
+    : contract.schema.safeParse(JSON.parse(response.json || '{}'));
   if (!parsed.success || !response.model) {
     throw new AppError(
       ErrorCode.OutputInvalid,
       'The inference service returned output outside the requested schema',
     );
   }
+  const reasoning = reasoningIn(vote ? (samples[vote.chosen]?.text ?? '') : response.text);
 
   const railsStartedAt = performance.now();
   const candidates: CandidateSuggestion[] = parsed.data.suggestions.map((suggestion, index) => ({
@@ -115,7 +146,7 @@ export async function reviewContext(
       quantization: model.quantization,
       chatTemplate: model.chatTemplate,
       testModel: model.testModel,
-      params: { temperature: deps.temperature, maxTokens: deps.maxTokens, strategy: 'DIRECT' },
+      params: { temperature: deps.temperature, maxTokens: deps.maxTokens, strategy },
     },
     suggestions,
     evidence: safeContext.items.filter((item) => cited.has(item.ref)).map(evidenceOf),
@@ -155,10 +186,16 @@ export async function reviewContext(
       params: {
         temperature: deps.temperature,
         maxTokens: deps.maxTokens,
-        strategy: 'DIRECT',
+        strategy,
         seed: request.sampling?.seed,
       },
-      rawOutput: response.json,
+      strategy: {
+        name: strategy,
+        samples: samples.length,
+        ...(vote ? { votes: vote.votes, chosenSample: vote.chosen } : {}),
+      },
+      reasoning,
+      rawOutput: vote ? samples[vote.chosen]?.answer : response.json,
       inputFindings,
       omittedItems: prompt.omitted,
       suggestionSet: set,
@@ -176,6 +213,7 @@ export async function reviewContext(
       ruleIds,
       knowledgeFindings: coverage.findings.length,
       coveredByModel: coverage.findings.filter((finding) => finding.coveredBy.length > 0).length,
+      strategy,
       inferenceMs: Math.round(inferenceMs),
       railsMs: Math.round((inputRailsMs + outputRailsMs) * 100) / 100,
     },

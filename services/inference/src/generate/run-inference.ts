@@ -3,7 +3,7 @@ import type { ModelIdentity } from '../model/model-identity.js';
 import type { SlotScheduler } from '../queue/slot-scheduler.js';
 import { createSequenceGenerator } from './generate-once.js';
 import type { GrammarCache } from './grammar-cache.js';
-import { runStrategy, type StrategyOutcome } from './strategies/run-strategy.js';
+import { reasonsFirst, runStrategy, type StrategyOutcome, withReasoning } from './strategies/run-strategy.js';
 import type { InferenceRequest, StopReason } from './types.js';
 
 export interface InferenceDeps {
@@ -41,7 +41,12 @@ export async function runInference(
   const now = deps.now ?? (() => performance.now());
   const receivedAt = now();
   const grammar = request.jsonSchema
-    ? await deps.grammars.get(request.jsonSchema.schema, request.jsonSchema.text)
+    ? reasonsFirst(request.strategy)
+      ? await deps.grammars.get(
+          withReasoning(request.jsonSchema.schema),
+          `reasoning+${request.jsonSchema.text}`,
+        )
+      : await deps.grammars.get(request.jsonSchema.schema, request.jsonSchema.text)
     : undefined;
   const lease = await deps.scheduler.acquire(options.signal);
   const generationStartedAt = now();

@@ -120,7 +120,8 @@ describe('inference strategies over gRPC', () => {
       jsonSchema: JSON.stringify(schemas['an enum answer']),
       strategy: 'STRATEGY_SELF_CONSISTENCY',
       samples: 4,
-      maxTokens: 200,
+      // Each sample reasons first (up to 600 characters) in a field of its own.
+      maxTokens: 1_000,
       sampling: { seed: 3 },
     });
     const result = response.strategyResult!;
@@ -129,6 +130,23 @@ describe('inference strategies over gRPC', () => {
     expect(result.votes.reduce((sum, vote) => sum + vote.count, 0)).toBe(4);
     expect(result.answer).toBe(result.votes[0]?.answer);
     expect(JSON.parse(response.json).answer).toBe(result.answer);
+  });
+
+  it('CHAIN_OF_THOUGHT with a JSON schema returns the answer in the schema and the reasoning in the text', async () => {
+    const schema = schemas['the model output contract for a context'];
+    const response = await generate(harness.client, {
+      messages: [user('Review the medication list.')],
+      jsonSchema: JSON.stringify(schema),
+      strategy: 'STRATEGY_CHAIN_OF_THOUGHT',
+      maxTokens: 4096,
+      sampling: { seed: 7 },
+    });
+    const output = JSON.parse(response.json);
+    expect(ajv.validate(schema, output)).toBe(true);
+    expect(Object.keys(output)).toEqual(['suggestions']);
+    const full = JSON.parse(response.text) as { reasoning: string; answer: unknown };
+    expect(typeof full.reasoning).toBe('string');
+    expect(full.answer).toEqual(output);
   });
 
   it('CHOICE_SHUFFLE_ENSEMBLE answers with an original option key', async () => {

@@ -2,7 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import type { ChatTurn, Generation, Generator, InferenceRequest } from '../types.js';
 import { parseAnswer } from './parse-answer.js';
 import { distinctPermutations, mapAnswerBack } from './permutations.js';
-import { CHAIN_OF_THOUGHT_SUFFIX, runStrategy } from './run-strategy.js';
+import {
+  CHAIN_OF_THOUGHT_SUFFIX,
+  JSON_CHAIN_OF_THOUGHT_SUFFIX,
+  runStrategy,
+  withReasoning,
+} from './run-strategy.js';
 import { createSeededRandom } from './seeded-random.js';
 import { majorityVote } from './vote.js';
 
@@ -127,6 +132,52 @@ describe('runStrategy', () => {
     const outcome = await runStrategy(request({ strategy: 'CHAIN_OF_THOUGHT' }), generate);
     expect(calls[0]?.turns.at(-1)?.content).toBe(`Which drug?\n\n${CHAIN_OF_THOUGHT_SUFFIX}`);
     expect(outcome.answer).toBe('B');
+  });
+
+  it('CHAIN_OF_THOUGHT with a JSON schema reasons in its own field and returns the answer alone', async () => {
+    const schema = { type: 'object', properties: { actions: { type: 'array' } } };
+    const calls: ChatTurn[][] = [];
+    const answer = { actions: ['stop'] };
+    const generate: Generator = async (turns) => {
+      calls.push(turns);
+      return generation(JSON.stringify({ reasoning: 'INR high', answer }), { reasoning: 'INR high', answer });
+    };
+    const outcome = await runStrategy(
+      request({ strategy: 'CHAIN_OF_THOUGHT', jsonSchema: { schema, text: JSON.stringify(schema) } }),
+      generate,
+    );
+    expect(calls[0]?.at(-1)?.content).toBe(`Which drug?\n\n${JSON_CHAIN_OF_THOUGHT_SUFFIX}`);
+    expect(outcome.generation.json).toEqual(answer);
+    expect(outcome.generation.text).toContain('INR high');
+    expect(withReasoning(schema)).toMatchObject({
+      properties: { reasoning: { type: 'string' }, answer: schema },
+    });
+  });
+
+  it('SELF_CONSISTENCY with a JSON schema votes on the answers, not on the reasoning', async () => {
+    const outputs = [
+      { reasoning: 'one way', answer: { actions: ['stop'] } },
+      { reasoning: 'another way', answer: { actions: ['hold'] } },
+      { reasoning: 'a third way', answer: { actions: ['stop'] } },
+    ];
+    let call = 0;
+    const generate: Generator = async () => {
+      const output = outputs[call++]!;
+      return generation(JSON.stringify(output), output);
+    };
+    const schema = { type: 'object' };
+    const outcome = await runStrategy(
+      request({ strategy: 'SELF_CONSISTENCY', samples: 3, jsonSchema: { schema, text: '{}' } }),
+      generate,
+    );
+    expect(outcome.votes).toEqual([
+      { answer: '{"actions":["stop"]}', count: 2 },
+      { answer: '{"actions":["hold"]}', count: 1 },
+    ]);
+    expect(outcome.generation.json).toEqual({ actions: ['stop'] });
+    expect(outcome.samples.map((sample) => sample.text)).toEqual(
+      outputs.map((output) => JSON.stringify(output)),
+    );
   });
 
   it('SELF_CONSISTENCY samples N times with distinct seeds and returns the majority with its votes', async () => {

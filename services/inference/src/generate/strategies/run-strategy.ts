@@ -18,6 +18,27 @@ export interface StrategyOutcome {
 // Aloe's prompt_engine asks for the answer in this form (research/aloe.md §2.2).
 export const CHAIN_OF_THOUGHT_SUFFIX =
   "Let's think step by step. End your reply with a line 'Answer: [X]', where X is your final answer.";
+// With a JSON schema the grammar allows no free text: the reasoning gets a field of its own, written
+// before the answer (withReasoning), and the caller gets the answer alone back as its JSON.
+export const JSON_CHAIN_OF_THOUGHT_SUFFIX =
+  "Let's think step by step: write your reasoning in the `reasoning` field first, then your answer in the `answer` field.";
+/** The longest reasoning a JSON answer may carry (it counts against max_tokens). */
+export const MAX_REASONING_CHARS = 600;
+
+/** Whether a strategy reasons before it answers. */
+export const reasonsFirst = (strategy: InferenceRequest['strategy']) =>
+  strategy === 'CHAIN_OF_THOUGHT' || strategy === 'SELF_CONSISTENCY';
+
+/** The schema a reasoning strategy enforces: the reasoning first, then the caller's schema as `answer`. */
+export function withReasoning(schema: object): object {
+  return {
+    type: 'object',
+    properties: {
+      reasoning: { type: 'string', minLength: 1, maxLength: MAX_REASONING_CHARS },
+      answer: schema,
+    },
+  };
+}
 
 /** prompt_engine's MCQA instruction, without its few-shot preamble. */
 export function multipleChoiceInstruction(letters: readonly string[]): string {
@@ -45,7 +66,12 @@ export async function runStrategy(
       return single(await generate(request.messages, { sampling: request.sampling, onTextChunk }));
     case 'CHAIN_OF_THOUGHT':
       return single(
-        await generate(withChainOfThought(request.messages), { sampling: request.sampling, onTextChunk }),
+        answerOf(
+          await generate(withChainOfThought(request.messages, request.jsonSchema !== undefined), {
+            sampling: request.sampling,
+            onTextChunk,
+          }),
+        ),
         true,
       );
     case 'SELF_CONSISTENCY':
@@ -67,13 +93,24 @@ function single(generation: Generation, parse = false): StrategyOutcome {
   };
 }
 
-function withChainOfThought(messages: readonly ChatTurn[]): ChatTurn[] {
+function withChainOfThought(messages: readonly ChatTurn[], json: boolean): ChatTurn[] {
   const last = messages.at(-1);
   if (last?.role !== 'user') return [...messages];
   return [
     ...messages.slice(0, -1),
-    { role: 'user', content: `${last.content}\n\n${CHAIN_OF_THOUGHT_SUFFIX}` },
+    {
+      role: 'user',
+      content: `${last.content}\n\n${json ? JSON_CHAIN_OF_THOUGHT_SUFFIX : CHAIN_OF_THOUGHT_SUFFIX}`,
+    },
   ];
+}
+
+/** A reasoning generation with JSON output, as the caller asked for it: the answer is the JSON; the text keeps the reasoning. */
+function answerOf(generation: Generation): Generation {
+  const json = generation.json as { reasoning?: unknown; answer?: unknown } | undefined;
+  return json && typeof json === 'object' && 'reasoning' in json && 'answer' in json
+    ? { ...generation, json: json.answer }
+    : generation;
 }
 
 async function selfConsistency(request: InferenceRequest, generate: Generator): Promise<StrategyOutcome> {
@@ -82,9 +119,11 @@ async function selfConsistency(request: InferenceRequest, generate: Generator): 
   const generations: Generation[] = [];
   for (let i = 0; i < request.samples; i++) {
     generations.push(
-      await generate(withChainOfThought(request.messages), {
-        sampling: { ...request.sampling, temperature, seed: baseSeed + i },
-      }),
+      answerOf(
+        await generate(withChainOfThought(request.messages, request.jsonSchema !== undefined), {
+          sampling: { ...request.sampling, temperature, seed: baseSeed + i },
+        }),
+      ),
     );
   }
   return decide(generations, (generation) => parseAnswer(generation.text, generation.json));

@@ -1,14 +1,18 @@
 // Starts the real inference service as its own process (its built main.js, the generated test model)
-// on a free port; services never import each other, so tests run the other one as a program.
+// on a free port; services never import each other, so the tests and the benchmark run the other one
+// as a program.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
 export async function startInferenceProcess(): Promise<{ address: string; stop: () => Promise<void> }> {
   const modelsDir = await mkdtemp(join(tmpdir(), 'aloe-guardrails-inference-'));
-  const child: ChildProcess = spawn(process.execPath, [resolve(process.cwd(), '../inference/dist/main.js')], {
+  // services/guardrails/{src,dist}/bench → services/inference/dist/main.js
+  const main = fileURLToPath(new URL('../../../inference/dist/main.js', import.meta.url));
+  const child: ChildProcess = spawn(process.execPath, [main], {
     env: {
       PATH: process.env.PATH,
       INFERENCE_GRPC_PORT: '0',
