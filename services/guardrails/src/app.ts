@@ -4,7 +4,7 @@ import express, { type Express } from 'express';
 import { createCompliancePageRoutes } from './http/compliance-page.js';
 import { type ComplianceRoutesDeps, createComplianceRoutes } from './http/compliance-routes.js';
 import { createEvaluateRoutes } from './http/evaluate-routes.js';
-import type { HarmClassifier } from './rails/classifier/harm-classifier.js';
+import type { HarmClassifier } from './rails/harm/harm-classifier.js';
 
 export interface AppDeps extends ComplianceRoutesDeps {
   logger: Logger;

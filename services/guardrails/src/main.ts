@@ -14,8 +14,8 @@ import { recordAccess } from './flows/record-access.js';
 import { recordFeedback } from './flows/record-feedback.js';
 import { reviewContext } from './flows/review-context.js';
 import { createInferenceCaller } from './inference/inference-client.js';
-import { loadHarmClassifier } from './rails/classifier/harm-classifier.js';
-import { withHarmMetrics } from './rails/classifier/harm-metrics.js';
+import { loadHarmClassifier } from './rails/harm/harm-classifier.js';
+import { withHarmMetrics } from './rails/harm/harm-metrics.js';
 
 const { config, logger, shutdown } = bootService({
   service: 'guardrails',

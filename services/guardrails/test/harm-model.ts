@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultHarmModelDir } from '../src/rails/classifier/sentence-encoder.js';
+import { defaultHarmModelDir } from '../src/rails/harm/encoder/sentence-encoder.js';
 
 /** The harm rail's encoder for tests (the guardrails jest global setup fetches it); says how when absent. */
 export function testHarmModelDir(): string {

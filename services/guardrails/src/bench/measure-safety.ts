@@ -1,8 +1,8 @@
 import type { ContextItem, PatientContext } from '@aloe/shared/schemas';
-import { findingFor, type HarmClassifier } from '../rails/classifier/harm-classifier.js';
-import { isTrainingExample } from '../rails/classifier/split.js';
+import { findingFor, type HarmClassifier } from '../rails/harm/harm-classifier.js';
 import { runInputRails } from '../rails/input/run-input-rails.js';
 import { checkHarmfulContent } from '../rails/output/check-content.js';
+import { isTrainingExample } from '../training/harm-classifier/split.js';
 import { type PromptSet, TRAINING_SETS } from './safety-sets.js';
 
 export interface SafetyRow {

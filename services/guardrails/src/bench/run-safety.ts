@@ -3,8 +3,8 @@
 // `--samples` prints a few misses and false positives.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadHarmClassifier } from '../rails/classifier/harm-classifier.js';
-import { defaultHarmModelDir } from '../rails/classifier/sentence-encoder.js';
+import { defaultHarmModelDir } from '../rails/harm/encoder/sentence-encoder.js';
+import { loadHarmClassifier } from '../rails/harm/harm-classifier.js';
 import { contentRuleIds, measuredPrompts, measureSet } from './measure-safety.js';
 import { loadPromptSets } from './safety-sets.js';
 

@@ -3,9 +3,9 @@
 // harm rail's encoder is read from GUARDRAILS_HARM_MODEL_DIR (default: the one fetch-harm-model.sh fetches).
 import { readFile } from 'node:fs/promises';
 import { summarizeIssues } from '@aloe/shared/kafka';
-import { loadHarmClassifier } from '../rails/classifier/harm-classifier.js';
-import { defaultHarmModelDir } from '../rails/classifier/sentence-encoder.js';
 import { EvaluationRequest, evaluateSet } from '../rails/evaluate-set.js';
+import { defaultHarmModelDir } from '../rails/harm/encoder/sentence-encoder.js';
+import { loadHarmClassifier } from '../rails/harm/harm-classifier.js';
 
 const source = process.argv[2];
 if (!source || source === '--help') {

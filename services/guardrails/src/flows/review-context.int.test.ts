@@ -27,7 +27,7 @@ import { type AuditStore, createAuditStore } from '../audit/audit-store.js';
 import { openSqlClient, type SqlClient } from '../audit/sql-client.js';
 import { startInferenceProcess } from '../bench/inference-process.js';
 import { createInferenceCaller } from '../inference/inference-client.js';
-import { type HarmClassifier, loadHarmClassifier } from '../rails/classifier/harm-classifier.js';
+import { type HarmClassifier, loadHarmClassifier } from '../rails/harm/harm-classifier.js';
 import { reviewContext } from './review-context.js';
 
 // Every log line of the pipeline is kept, to check that no PHI canary reaches the logs.

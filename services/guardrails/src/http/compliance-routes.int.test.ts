@@ -13,7 +13,7 @@ import { testHarmModelDir } from '../../test/harm-model.js';
 import { createApp } from '../app.js';
 import { type AuditStore, createAuditStore } from '../audit/audit-store.js';
 import { openSqlClient, type SqlClient } from '../audit/sql-client.js';
-import { type HarmClassifier, loadHarmClassifier } from '../rails/classifier/harm-classifier.js';
+import { type HarmClassifier, loadHarmClassifier } from '../rails/harm/harm-classifier.js';
 
 const COMPLIANCE = 'compliance-officer-token';
 const CLINICIAN = 'clinician-token';

@@ -1,8 +1,8 @@
 import { InvalidInputError } from '@aloe/shared/errors';
 import { summarizeIssues } from '@aloe/shared/kafka';
 import { Router } from 'express';
-import type { HarmClassifier } from '../rails/classifier/harm-classifier.js';
 import { EvaluationRequest, evaluateSet } from '../rails/evaluate-set.js';
+import type { HarmClassifier } from '../rails/harm/harm-classifier.js';
 
 /** `POST /v1/evaluate`: a context and candidate suggestions in, the rails' annotated suggestions out (no model). */
 export function createEvaluateRoutes(deps: { harm: HarmClassifier }): Router {

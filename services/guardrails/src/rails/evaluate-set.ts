@@ -1,6 +1,6 @@
 import { PatientContext, type RuleFinding, Suggestion } from '@aloe/shared/schemas';
 import { z } from 'zod';
-import type { HarmClassifier } from './classifier/harm-classifier.js';
+import type { HarmClassifier } from './harm/harm-classifier.js';
 import { runInputRails } from './input/run-input-rails.js';
 import type { CandidateSuggestion } from './output/candidate.js';
 import { runOutputRailsWithModel } from './output/run-output-rails.js';

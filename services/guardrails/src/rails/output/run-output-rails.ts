@@ -1,5 +1,5 @@
 import type { PatientContext, RuleFinding, Suggestion } from '@aloe/shared/schemas';
-import type { HarmClassifier } from '../classifier/harm-classifier.js';
+import type { HarmClassifier } from '../harm/harm-classifier.js';
 import type { CandidateSuggestion } from './candidate.js';
 import { checkActions } from './check-actions.js';
 import { checkCitations, checkSuggestionContent, textOf } from './check-content.js';

@@ -1,28 +1,4 @@
-/**
- * A one-hidden-layer perceptron (ReLU, sigmoid output) over a dense vector: the head that turns a
- * sentence embedding into P(harmful). Training is mini-batch Adam with L2 on the weights; every step is
- * deterministic (seeded initialisation, a fixed stride through the examples).
- */
-export interface MlpModel {
-  inputs: number;
-  hidden: number;
-  /** hidden × inputs, row-major. */
-  w1: Float32Array;
-  b1: Float32Array;
-  w2: Float32Array;
-  b2: number;
-}
-
-export function mlpProbability(model: MlpModel, x: Float32Array): number {
-  let z = model.b2;
-  for (let h = 0; h < model.hidden; h++) {
-    let a = model.b1[h]!;
-    const row = h * model.inputs;
-    for (let d = 0; d < model.inputs; d++) a += model.w1[row + d]! * x[d]!;
-    if (a > 0) z += model.w2[h]! * a;
-  }
-  return 1 / (1 + Math.exp(-z));
-}
+import type { MlpModel, SerializedMlp } from '../../rails/harm/mlp.js';
 
 export interface MlpExample {
   x: Float32Array;
@@ -39,7 +15,9 @@ function seededUniform(seed: number): () => number {
   };
 }
 
-/** Trains on examples whose classes each count the same whatever their size, times per-example weights. */
+/**
+ * Mini-batch Adam with L2 on the weights; every step is deterministic (seeded initialisation, a fixed
+ * stride through the examples). Trains on examples whose classes each count the same whatever their size, times per-example weights. */
 export function trainMlp(
   examples: readonly MlpExample[],
   options: { hidden?: number; epochs?: number; learningRate?: number; l2?: number; seed?: number } = {},
@@ -119,29 +97,7 @@ export function trainMlp(
 
 const toBase64 = (array: Float32Array) =>
   Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
-const fromBase64 = (text: string) => {
-  const bytes = Buffer.from(text, 'base64');
-  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-};
-
-export interface SerializedMlp {
-  inputs: number;
-  hidden: number;
-  w1: string;
-  b1: string;
-  w2: string;
-  b2: number;
-}
 
 export function serializeMlp(model: MlpModel): SerializedMlp {
   return { ...model, w1: toBase64(model.w1), b1: toBase64(model.b1), w2: toBase64(model.w2) };
-}
-
-export function deserializeMlp(serialized: SerializedMlp): MlpModel {
-  return {
-    ...serialized,
-    w1: fromBase64(serialized.w1),
-    b1: fromBase64(serialized.b1),
-    w2: fromBase64(serialized.w2),
-  };
 }

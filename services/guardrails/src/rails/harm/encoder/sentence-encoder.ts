@@ -39,7 +39,7 @@ export interface SentenceEncoder {
 export function defaultHarmModelDir(): string {
   return (
     process.env.GUARDRAILS_HARM_MODEL_DIR ??
-    fileURLToPath(new URL('../../../../../.data/models/all-minilm-l6-v2-q', import.meta.url))
+    fileURLToPath(new URL('../../../../../../.data/models/all-minilm-l6-v2-q', import.meta.url))
   );
 }
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { RuleFinding } from '@aloe/shared/schemas';
-import { HARM_CLASSIFIER } from '../data/harm-classifier-weights.js';
+import { loadSentenceEncoder, type SentenceEncoder } from './encoder/sentence-encoder.js';
+import { HARM_CLASSIFIER } from './generated/harm-classifier-weights.js';
 import { deserializeModel, type LogisticModel, probability } from './logistic-model.js';
 import { deserializeMlp, type MlpModel, mlpProbability, type SerializedMlp } from './mlp.js';
-import { loadSentenceEncoder, type SentenceEncoder } from './sentence-encoder.js';
 
 export const HARM_MODEL_RULE_ID = 'output.harmful-request-model';
 const MIN_WORDS = 3;

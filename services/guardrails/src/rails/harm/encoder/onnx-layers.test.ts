@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import * as ort from 'onnxruntime-node';
-import { testHarmModelDir } from '../../../test/harm-model.js';
+import { testHarmModelDir } from '../../../../test/harm-model.js';
 import { truncateEncoderLayers } from './onnx-layers.js';
 
 /** last_hidden_state for one sequence of token ids. */
