@@ -1,5 +1,5 @@
 import type { ContextItem, PatientContext } from '@aloe/shared/schemas';
-import { findingFor, type HarmClassifier } from '../rails/harm/harm-classifier.js';
+import type { HarmClassifier } from '../rails/harm/harm-classifier.js';
 import { runInputRails } from '../rails/input/run-input-rails.js';
 import { checkHarmfulContent } from '../rails/output/check-content.js';
 import { isTrainingExample } from '../training/harm-classifier/split.js';
@@ -48,7 +48,7 @@ export async function contentRuleIds(
     const batch = texts.slice(start, start + 32);
     const scores = await harm.score(batch);
     for (const [i, text] of batch.entries()) {
-      const model = findingFor(scores[i]!, harm.threshold);
+      const model = harm.findings(scores[i]!);
       ruleIds.push([...checkHarmfulContent(text), ...model].map((finding) => finding.ruleId));
       encoderRead.push(scores[i]!.stage === 'encoder');
     }

@@ -164,6 +164,45 @@ const rails = {
   withoutLearnedRail: { p50Ms: percentile(ruleMs, 0.5), p99Ms: percentile(ruleMs, 0.99) },
 };
 
+// Long texts, one per call (~1 kB, as `POST /v1/evaluate` may be sent them; the model's own texts are at
+// most 240 characters): MEDEC's vignettes and the held-out in-the-wild jailbreaks, each cut at a word
+// near 1,000 characters.
+function longTexts(): { name: string; texts: string[] }[] {
+  const cut = (text: string) => text.slice(0, 1_000).replace(/\s+\S*$/, '');
+  const from = (name: string) =>
+    sets
+      .filter((set) => set.name === name)
+      .flatMap(measuredPrompts)
+      .filter((text) => text.length >= 900)
+      .slice(0, 150)
+      .map(cut);
+  return [
+    { name: 'MEDEC vignettes', texts: from('MEDEC vignettes as notes') },
+    { name: 'in-the-wild jailbreaks', texts: from('In-the-wild jailbreaks') },
+  ].filter((group) => group.texts.length > 0);
+}
+async function timeTexts(texts: string[], classifier: HarmClassifier) {
+  for (const text of texts.slice(0, 20)) await classifier.score([text]); // warm-up
+  const ms: number[] = [];
+  let encoderReads = 0;
+  for (const text of texts) {
+    const startedAt = performance.now();
+    const [score] = await classifier.score([text]);
+    ms.push(performance.now() - startedAt);
+    if (score!.stage === 'encoder') encoderReads++;
+  }
+  return {
+    texts: texts.length,
+    meanChars: texts.reduce((sum, text) => sum + text.length, 0) / texts.length,
+    p50Ms: percentile(ms, 0.5),
+    p99Ms: percentile(ms, 0.99),
+    maxMs: Math.max(...ms),
+    encoderShare: encoderReads / texts.length,
+  };
+}
+const longText = [];
+for (const group of longTexts()) longText.push({ name: group.name, ...(await timeTexts(group.texts, harm)) });
+
 // 2. Audit append rate and verification, on both databases.
 async function measureAudit(name: string, db: SqlClient) {
   const store = createAuditStore(db);
@@ -243,6 +282,18 @@ console.table({
     'p99 ms': rails.withoutLearnedRail.p99Ms.toFixed(3),
   },
 });
+const longRow = (row: Awaited<ReturnType<typeof timeTexts>>) => ({
+  texts: row.texts,
+  'mean chars': row.meanChars.toFixed(0),
+  'p50 ms': row.p50Ms.toFixed(2),
+  'p99 ms': row.p99Ms.toFixed(2),
+  'max ms': row.maxMs.toFixed(2),
+  'read by the encoder': `${(row.encoderShare * 100).toFixed(1)}%`,
+});
+if (longText.length > 0) {
+  console.log('the learned rail on long texts, one text per call:');
+  console.table(Object.fromEntries(longText.map((group) => [group.name, longRow(group)])));
+}
 console.table(
   audit.map((row) => ({
     database: row.database,
@@ -276,6 +327,6 @@ console.table(
 );
 await writeFile(
   join(serviceDir, 'bench-results.json'),
-  `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cpus: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version }, rails, audit, safety, strategies }, null, 2)}\n`,
+  `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: { cpus: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version }, rails, longText, audit, safety, strategies }, null, 2)}\n`,
 );
 console.log(`figures written to ${join(serviceDir, 'bench-results.json')}`);

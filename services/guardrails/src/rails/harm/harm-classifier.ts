@@ -6,15 +6,26 @@ import { deserializeModel, type LogisticModel, probability } from './logistic-mo
 import { deserializeMlp, type MlpModel, mlpProbability, type SerializedMlp } from './mlp.js';
 
 export const HARM_MODEL_RULE_ID = 'output.harmful-request-model';
+export const FRAMING_MODEL_RULE_ID = 'output.jailbreak-model';
 const MIN_WORDS = 3;
-
-export interface HarmScore {
-  /** The mean of `meaning` and `wording`: what the threshold applies to. */
+/** One head's verdict on a text. */
+export interface HeadScore {
+  /** The mean of `meaning` and `wording`: what the head's threshold applies to. */
   probability: number;
   /** From a sentence embedding (meaning: "kill a person" vs "kill a process"). */
   meaning: number;
-  /** From hashed words and word pairs (wording typical of requests for harm). */
+  /** From hashed words and word pairs. */
   wording: number;
+}
+
+/** The harm head's verdict (what a text asks for), the framing head's beside it, and who read the text. */
+export interface HarmScore extends HeadScore {
+  /**
+   * The framing head: whether the text is dressed to steer a model (a persona without rules, "ignore
+   * your instructions", a story that must give the steps), whatever it asks for. Apart from the harm
+   * head so that the harm head judges the goal, not the dress.
+   */
+  framing: HeadScore;
   /**
    * Which embedding `meaning` came from: `screen`, the distilled token table (texts it clears: most
    * clinical advice), or `encoder`, the transformer (every text the screen does not clear).
@@ -24,39 +35,40 @@ export interface HarmScore {
 
 /**
  * The learned harm rail: small models trained on the training halves of public red-team and benign
- * sets plus the project's synthetic advice, contrast sentences and everyday questions (README gives
- * the held-out rates).
- * A cascade, so the rail fits the hot path: a screen (an MLP over the static token-table embedding,
- * averaged with the wording model) clears the texts it scores below `encoderFrom`; every other text is
- * scored again with an embedding from the transformer (its first `encoderLayers` layers: two thirds of
- * the cost of all six, and in validation as good) and flagged from `threshold` up, so every flag comes
- * from the transformer (but for texts of fewer than three words: wording alone). The threshold and
- * `encoderFrom` were chosen by cross-validation inside the training halves. It catches paraphrases
- * the pattern rules miss; the pattern rules explain themselves better.
+ * sets plus the project's synthetic advice, contrast sentences, everyday questions, instructions and
+ * jailbreak wrappers (README gives the held-out rates). Two heads read each text: **harm** (does it
+ * ask for or give harm; a harmless goal inside a jailbreak wrapper is not harm) and **framing** (is it
+ * dressed to steer a model). Each flags with its own rule id, so a verdict says which it is.
+ * A cascade, so the rail fits the hot path: a screen (MLPs over the static token-table embedding,
+ * averaged with the wording models) clears the texts both heads score below their `encoderFrom`; every
+ * other text is scored again with an embedding from the transformer (its first `encoderLayers` layers:
+ * two thirds of the cost of all six, and in validation as good) and flagged from a head's `threshold`
+ * up, so every flag comes from the transformer (but for texts of fewer than three words: wording
+ * alone). Thresholds and bounds were chosen by cross-validation inside the training halves. It catches
+ * paraphrases the pattern rules miss; the pattern rules explain themselves better.
  */
 export interface HarmClassifier {
+  /** The harm head's threshold. */
   readonly threshold: number;
   /** The encoder, the token table and the heads' weights, by digest: recorded with every audited decision. */
   readonly id: string;
   score(texts: readonly string[]): Promise<HarmScore[]>;
-  /** One list of findings per text (empty below the threshold). */
+  /** The findings a score gives: one per head at or above its threshold. */
+  findings(score: HarmScore): RuleFinding[];
+  /** One list of findings per text (empty below both thresholds). */
   assess(texts: readonly string[]): Promise<RuleFinding[][]>;
   close(): Promise<void>;
 }
 
-export interface HarmClassifierWeights {
+/** One head's weights: a wording model, an MLP over the token table (screen), one over the transformer. */
+export interface HeadWeights {
   threshold: number;
   /**
-   * Texts the screen scores below this are decided by the screen; from it up, by the transformer.
-   * At most `threshold` in the shipped weights (the screen only clears); 0 sends every text to the
-   * transformer and Infinity none (the cross-validation compares both).
+   * Texts the screen scores below this are decided by the screen (unless the other head is unsure);
+   * from it up, by the transformer. At most `threshold` in the shipped weights (the screen only clears);
+   * 0 sends every text to the transformer and Infinity none (the cross-validation compares both).
    */
   encoderFrom: number;
-  /**
-   * How many of the encoder's six layers the transformer read runs (the meaning head was trained on
-   * that layer's mean-pooled output): a read's cost is proportional to it.
-   */
-  encoderLayers: number;
   wording: { weights: string; bias: number; threshold: number };
   /** The head over the static token-table embedding. */
   screen: SerializedMlp;
@@ -64,77 +76,122 @@ export interface HarmClassifierWeights {
   meaning: SerializedMlp;
 }
 
-export function findingFor(score: HarmScore, threshold: number): RuleFinding[] {
-  return score.probability >= threshold
-    ? [
-        {
-          ruleId: HARM_MODEL_RULE_ID,
-          severity: 'critical',
-          message: `A learned classifier rates this as a harmful request (p = ${score.probability.toFixed(2)} ≥ ${threshold}; meaning ${score.meaning.toFixed(2)}, wording ${score.wording.toFixed(2)}; read by the ${score.stage})`,
-        },
-      ]
-    : [];
+/** The harm head's weights at the top level, the framing head's under `framing`. */
+export interface HarmClassifierWeights extends HeadWeights {
+  /**
+   * How many of the encoder's six layers the transformer read runs (the meaning heads were trained on
+   * that layer's mean-pooled output): a read's cost is proportional to it.
+   */
+  encoderLayers: number;
+  framing: HeadWeights;
 }
+
+interface Head {
+  threshold: number;
+  encoderFrom: number;
+  wording: LogisticModel;
+  screen: MlpModel;
+  meaning: MlpModel;
+}
+
+function headOf(weights: HeadWeights, dimensions: number, name: string): Head {
+  const head = {
+    threshold: weights.threshold,
+    encoderFrom: weights.encoderFrom,
+    wording: deserializeModel(weights.wording),
+    screen: deserializeMlp(weights.screen),
+    meaning: deserializeMlp(weights.meaning),
+  };
+  for (const mlp of [head.screen, head.meaning])
+    if (mlp.inputs !== dimensions)
+      throw new Error(
+        `harm classifier ${name} weights expect ${mlp.inputs}-dimensional embeddings; the encoder gives ${dimensions}`,
+      );
+  if (Number.isNaN(head.encoderFrom) || head.encoderFrom < 0)
+    throw new Error(`harm classifier ${name} encoderFrom must be a number ≥ 0, not ${head.encoderFrom}`);
+  return head;
+}
+
+const mean = (meaning: number, wording: number): HeadScore => ({
+  probability: (meaning + wording) / 2,
+  meaning,
+  wording,
+});
 
 export function createHarmClassifier(
   encoder: SentenceEncoder,
   weights: HarmClassifierWeights = HARM_CLASSIFIER,
 ): HarmClassifier {
-  const wording: LogisticModel = deserializeModel(weights.wording);
-  const screen: MlpModel = deserializeMlp(weights.screen);
-  const meaning: MlpModel = deserializeMlp(weights.meaning);
-  for (const head of [screen, meaning])
-    if (head.inputs !== encoder.dimensions)
-      throw new Error(
-        `harm classifier weights expect ${head.inputs}-dimensional embeddings; the encoder gives ${encoder.dimensions}`,
-      );
+  const harm = headOf(weights, encoder.dimensions, 'harm');
+  const framing = headOf(weights.framing, encoder.dimensions, 'framing');
   if (encoder.layers !== weights.encoderLayers)
     throw new Error(
       `harm classifier weights were trained on the encoder's first ${weights.encoderLayers} layers; this encoder runs ${encoder.layers}`,
     );
-  const { encoderFrom } = weights;
-  if (Number.isNaN(encoderFrom) || encoderFrom < 0)
-    throw new Error(`harm classifier encoderFrom must be a number ≥ 0, not ${encoderFrom}`);
   const score = async (texts: readonly string[]): Promise<HarmScore[]> => {
     const scores: HarmScore[] = [];
     const unsure: number[] = [];
     for (const [i, text] of texts.entries()) {
-      const fromWording = probability(wording, text);
+      const harmWording = probability(harm.wording, text);
+      const framingWording = probability(framing.wording, text);
       // A text of fewer than three words gives an embedding nothing to read (the encoder rated a line
-      // of asterisks 0.99), so the wording part decides alone.
+      // of asterisks 0.99), so the wording parts decide alone.
       if ((text.match(/[a-z]{2,}/gi)?.length ?? 0) < MIN_WORDS) {
         scores.push({
-          probability: fromWording,
-          meaning: fromWording,
-          wording: fromWording,
+          ...mean(harmWording, harmWording),
+          framing: mean(framingWording, framingWording),
           stage: 'screen',
         });
         continue;
       }
-      const fromScreen = mlpProbability(screen, encoder.embedStatic(text));
-      const screened = (fromScreen + fromWording) / 2;
-      scores.push({ probability: screened, meaning: fromScreen, wording: fromWording, stage: 'screen' });
-      if (screened >= encoderFrom) unsure.push(i);
+      const embedding = encoder.embedStatic(text);
+      const screened: HarmScore = {
+        ...mean(mlpProbability(harm.screen, embedding), harmWording),
+        framing: mean(mlpProbability(framing.screen, embedding), framingWording),
+        stage: 'screen',
+      };
+      scores.push(screened);
+      if (screened.probability >= harm.encoderFrom || screened.framing.probability >= framing.encoderFrom)
+        unsure.push(i);
     }
     const embeddings = await encoder.embed(unsure.map((i) => texts[i]!));
     for (const [k, i] of unsure.entries()) {
-      const fromMeaning = mlpProbability(meaning, embeddings[k]!);
-      const { wording: fromWording } = scores[i]!;
+      const { wording, framing: screenedFraming } = scores[i]!;
       scores[i] = {
-        probability: (fromMeaning + fromWording) / 2,
-        meaning: fromMeaning,
-        wording: fromWording,
+        ...mean(mlpProbability(harm.meaning, embeddings[k]!), wording),
+        framing: mean(mlpProbability(framing.meaning, embeddings[k]!), screenedFraming.wording),
         stage: 'encoder',
       };
     }
     return scores;
   };
+  const findings = (result: HarmScore): RuleFinding[] => [
+    ...(result.probability >= harm.threshold
+      ? [
+          {
+            ruleId: HARM_MODEL_RULE_ID,
+            severity: 'critical' as const,
+            message: `A learned classifier rates this as a harmful request (p = ${result.probability.toFixed(2)} ≥ ${harm.threshold}; meaning ${result.meaning.toFixed(2)}, wording ${result.wording.toFixed(2)}; read by the ${result.stage})`,
+          },
+        ]
+      : []),
+    ...(result.framing.probability >= framing.threshold
+      ? [
+          {
+            ruleId: FRAMING_MODEL_RULE_ID,
+            severity: 'critical' as const,
+            message: `A learned classifier rates this as framing aimed at steering a model (a jailbreak; p = ${result.framing.probability.toFixed(2)} ≥ ${framing.threshold}; meaning ${result.framing.meaning.toFixed(2)}, wording ${result.framing.wording.toFixed(2)}; read by the ${result.stage})`,
+          },
+        ]
+      : []),
+  ];
   const heads = createHash('sha256').update(JSON.stringify(weights)).digest('hex');
   return {
-    threshold: weights.threshold,
-    id: `${encoder.id} heads@sha256:${heads.slice(0, 16)} threshold ${weights.threshold} encoder from ${encoderFrom}`,
+    threshold: harm.threshold,
+    id: `${encoder.id} heads@sha256:${heads.slice(0, 16)} harm ${harm.threshold} from ${harm.encoderFrom}, framing ${framing.threshold} from ${framing.encoderFrom}`,
     score,
-    assess: async (texts) => (await score(texts)).map((result) => findingFor(result, weights.threshold)),
+    findings,
+    assess: async (texts) => (await score(texts)).map(findings),
     close: () => encoder.close(),
   };
 }

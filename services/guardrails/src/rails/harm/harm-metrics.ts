@@ -1,5 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { findingFor, type HarmClassifier } from './harm-classifier.js';
+import type { HarmClassifier } from './harm-classifier.js';
 
 /**
  * The learned harm rail with Prometheus series: texts by the stage that read them and whether they
@@ -25,15 +25,16 @@ export function withHarmMetrics(harm: HarmClassifier, registry: Registry): HarmC
     const scores = await harm.score(batch);
     stop();
     for (const result of scores)
-      texts.inc({ stage: result.stage, flagged: String(result.probability >= harm.threshold) });
+      texts.inc({ stage: result.stage, flagged: String(harm.findings(result).length > 0) });
     return scores;
   };
   return {
     threshold: harm.threshold,
     id: harm.id,
     score,
+    findings: harm.findings,
     // The findings the classifier gives for its scores (harm-classifier.ts), from the counted scores.
-    assess: async (batch) => (await score(batch)).map((result) => findingFor(result, harm.threshold)),
+    assess: async (batch) => (await score(batch)).map(harm.findings),
     close: () => harm.close(),
   };
 }

@@ -1,11 +1,16 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from '@jest/globals';
+import { BENIGN_INSTRUCTIONS } from '../../bench/held-out/benign-instructions.js';
+import { HARMLESS_GOALS, HELD_OUT_WRAPPERS } from '../../bench/held-out/jailbreak-wrappers.js';
+import { TRAINING_SETS } from '../../bench/safety-sets.js';
 import { deserializeModel, probability } from '../../rails/harm/logistic-model.js';
 import { deserializeMlp, mlpProbability } from '../../rails/harm/mlp.js';
 import { isTrainingExample } from './split.js';
 import { syntheticAdvice } from './synthetic-advice.js';
 import { syntheticContrasts } from './synthetic-contrasts.js';
 import { syntheticEveryday } from './synthetic-everyday.js';
+import { harmlessGoals, syntheticInstructions } from './synthetic-instructions.js';
+import { TRAINING_WRAPPERS, wrapped } from './synthetic-wrappers.js';
 import { serializeModel, trainLogisticModel } from './train-logistic.js';
 import { serializeMlp, trainMlp } from './train-mlp.js';
 
@@ -92,5 +97,40 @@ describe('where the training code lives', () => {
     for (const file of files)
       if (/from '[./]*\/training\//.test(await readFile(new URL(file, src), 'utf8'))) importers.push(file);
     expect(importers).toEqual([]);
+  });
+});
+
+describe('the project sentences the rail learns from and the ones that measure it', () => {
+  it('writes plain instructions and wraps goals in every training wrapper', () => {
+    const instructions = syntheticInstructions();
+    expect(instructions.length).toBeGreaterThan(300);
+    expect(new Set(instructions).size).toBe(instructions.length);
+    expect(instructions.every((text) => /^[A-Z][^{}]*\.$/.test(text))).toBe(true);
+    const goals = harmlessGoals();
+    expect(goals.every((goal) => /^[a-z]/.test(goal) && !goal.endsWith('.'))).toBe(true);
+    const texts = wrapped(goals.slice(0, 2));
+    expect(texts).toHaveLength(2 * TRAINING_WRAPPERS.length);
+    expect(texts.filter((text) => text.includes(goals[0]!))).toHaveLength(TRAINING_WRAPPERS.length);
+  });
+
+  it('keeps the held-out sets apart: no held-out text, goal or wrapper is trained on', async () => {
+    const training = new Set([
+      ...syntheticInstructions(),
+      ...syntheticEveryday(),
+      ...syntheticAdvice(),
+      ...harmlessGoals(),
+      ...wrapped(harmlessGoals()),
+    ]);
+    expect(BENIGN_INSTRUCTIONS.filter((text) => training.has(text))).toEqual([]);
+    expect(HARMLESS_GOALS.filter((goal) => training.has(goal) || harmlessGoals().includes(goal))).toEqual([]);
+    // A wrapper is its fixed wording: compare them with an empty goal.
+    const heldOut = new Set(HELD_OUT_WRAPPERS.map((wrapper) => wrapper('')));
+    expect(TRAINING_WRAPPERS.map((wrapper) => wrapper('')).filter((text) => heldOut.has(text))).toEqual([]);
+    // The public sets the trainer takes are named; none of the held-out ones is among them, and the
+    // trainer reads the held-out folder in no other way.
+    expect([...TRAINING_SETS].filter((name) => /held out/i.test(name))).toEqual([]);
+    const trainer = await readFile(new URL('./train.ts', import.meta.url), 'utf8');
+    expect(trainer).not.toMatch(/bench\/held-out/);
+    expect(trainer).toMatch(/synthetic-wrappers/);
   });
 });
