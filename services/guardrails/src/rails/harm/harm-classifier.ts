@@ -112,6 +112,24 @@ function headOf(weights: HeadWeights, dimensions: number, name: string): Head {
   return head;
 }
 
+/** One head's finding, when its score reaches its threshold; the message names both parts and the reader. */
+function headFinding(
+  ruleId: string,
+  what: string,
+  score: HeadScore,
+  threshold: number,
+  stage: HarmScore['stage'],
+): RuleFinding[] {
+  if (score.probability < threshold) return [];
+  return [
+    {
+      ruleId,
+      severity: 'critical',
+      message: `A learned classifier rates this as ${what} (p = ${score.probability.toFixed(2)} ≥ ${threshold}; meaning ${score.meaning.toFixed(2)}, wording ${score.wording.toFixed(2)}; read by the ${stage})`,
+    },
+  ];
+}
+
 const mean = (meaning: number, wording: number): HeadScore => ({
   probability: (meaning + wording) / 2,
   meaning,
@@ -166,24 +184,14 @@ export function createHarmClassifier(
     return scores;
   };
   const findings = (result: HarmScore): RuleFinding[] => [
-    ...(result.probability >= harm.threshold
-      ? [
-          {
-            ruleId: HARM_MODEL_RULE_ID,
-            severity: 'critical' as const,
-            message: `A learned classifier rates this as a harmful request (p = ${result.probability.toFixed(2)} ≥ ${harm.threshold}; meaning ${result.meaning.toFixed(2)}, wording ${result.wording.toFixed(2)}; read by the ${result.stage})`,
-          },
-        ]
-      : []),
-    ...(result.framing.probability >= framing.threshold
-      ? [
-          {
-            ruleId: FRAMING_MODEL_RULE_ID,
-            severity: 'critical' as const,
-            message: `A learned classifier rates this as framing aimed at steering a model (a jailbreak; p = ${result.framing.probability.toFixed(2)} ≥ ${framing.threshold}; meaning ${result.framing.meaning.toFixed(2)}, wording ${result.framing.wording.toFixed(2)}; read by the ${result.stage})`,
-          },
-        ]
-      : []),
+    ...headFinding(HARM_MODEL_RULE_ID, 'a harmful request', result, harm.threshold, result.stage),
+    ...headFinding(
+      FRAMING_MODEL_RULE_ID,
+      'framing aimed at steering a model, a jailbreak',
+      result.framing,
+      framing.threshold,
+      result.stage,
+    ),
   ];
   const heads = createHash('sha256').update(JSON.stringify(weights)).digest('hex');
   return {
