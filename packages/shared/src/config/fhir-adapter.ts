@@ -13,6 +13,9 @@ import {
   LogLevel,
 } from './env.js';
 
+/** The pseudonym key of development: public, so pseudonyms made with it can be reproduced by anyone. */
+export const DEVELOPMENT_PSEUDONYM_KEY = 'development-only-pseudonym-key-change-me';
+
 /** The FHIR adapter (`FHIR_ADAPTER_*`). */
 export const FhirAdapterConfig = z
   .object({
@@ -33,7 +36,7 @@ export const FhirAdapterConfig = z
     FHIR_ADAPTER_SMART_SCOPES: envString().default('system/*.rs'),
     /** Key for patient pseudonyms (HMAC-SHA256); at least 32 characters. */
     FHIR_ADAPTER_PSEUDONYM_KEY: envString()
-      .default('development-only-pseudonym-key-change-me')
+      .default(DEVELOPMENT_PSEUDONYM_KEY)
       .refine((key) => key.length >= 32, 'must be at least 32 characters'),
     /** Development only: accept CDS Hooks calls without a valid EHR JWT. Logged loudly when on. */
     FHIR_ADAPTER_CDS_ALLOW_UNAUTHENTICATED: envBool().default(false),
@@ -47,6 +50,13 @@ export const FhirAdapterConfig = z
     FHIR_ADAPTER_CDS_JWKS: envString()
       .optional()
       .refine((text) => text === undefined || isJwks(text), 'must be a JSON Web Key Set: {"keys":[...]}'),
+    /** Tenants a CDS Hooks JWT may name (`tenant` claim), comma-separated; unset = any (one-tenant EHRs send none). */
+    FHIR_ADAPTER_CDS_TENANTS: envList().optional(),
+    /**
+     * FHIR servers a CDS Hooks call may name (`fhirServer`), comma-separated; default: the EHR this
+     * adapter reads (FHIR_ADAPTER_FHIR_BASE_URL). A call about another server would be answered from the wrong chart.
+     */
+    FHIR_ADAPTER_CDS_FHIR_SERVERS: envList().optional(),
     /** The sidebar page's SMART launch URL, linked from every card; default: this service's /sidebar/launch. */
     FHIR_ADAPTER_SIDEBAR_LAUNCH_URL: envUrl().optional(),
     /** The sidebar's client id at the EHR's authorization server (public client, PKCE). */
@@ -74,6 +84,19 @@ export const FhirAdapterConfig = z
   })
   .superRefine(checkKafkaSasl)
   .superRefine((env, ctx) => {
+    // A loopback public URL is this very process: EHR JWTs' `aud` and the SMART redirect must reach it.
+    const publicUrl = new URL(env.FHIR_ADAPTER_PUBLIC_URL);
+    const publicPort = Number(publicUrl.port || (publicUrl.protocol === 'https:' ? 443 : 80));
+    if (
+      ['localhost', '127.0.0.1', '[::1]'].includes(publicUrl.hostname) &&
+      env.FHIR_ADAPTER_HTTP_PORT !== 0 &&
+      publicPort !== env.FHIR_ADAPTER_HTTP_PORT
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: ['FHIR_ADAPTER_PUBLIC_URL'],
+        message: `is on this host but port ${publicPort}, not FHIR_ADAPTER_HTTP_PORT ${env.FHIR_ADAPTER_HTTP_PORT}: EHR calls and SMART redirects would miss this service`,
+      });
     const require = (name: keyof typeof env, when: string) => {
       if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: `is required when ${when}` });
     };
@@ -118,6 +141,8 @@ export const FhirAdapterConfig = z
       jwks: env.FHIR_ADAPTER_CDS_JWKS
         ? (JSON.parse(env.FHIR_ADAPTER_CDS_JWKS) as { keys: object[] })
         : undefined,
+      tenants: env.FHIR_ADAPTER_CDS_TENANTS,
+      fhirServers: env.FHIR_ADAPTER_CDS_FHIR_SERVERS ?? [env.FHIR_ADAPTER_FHIR_BASE_URL],
     },
     sidebarLaunchUrl:
       env.FHIR_ADAPTER_SIDEBAR_LAUNCH_URL ??

@@ -1,6 +1,8 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import {
   checkKafkaSasl,
+  envBool,
   envInt,
   envList,
   envPort,
@@ -43,6 +45,35 @@ const StrategiesByTask = envString()
     return strategies;
   });
 
+/** A PEM key, or the base64 of its DER (PKCS#8 for a private key, SPKI for a public one). */
+const toKeyObject = (text: string, kind: 'private' | 'public'): KeyObject => {
+  const pem = text.includes('-----BEGIN');
+  // A PEM in a one-line variable (.env files, Kubernetes) often arrives with its newlines written as `\n`.
+  const key = pem ? text.replaceAll('\\n', '\n') : Buffer.from(text.trim(), 'base64');
+  return kind === 'private'
+    ? createPrivateKey(pem ? key : { key, format: 'der', type: 'pkcs8' })
+    : createPublicKey(pem ? key : { key, format: 'der', type: 'spki' });
+};
+
+/** An Ed25519 key → its PEM (the form the service and the offline verifier read). */
+const Ed25519Key = (kind: 'private' | 'public') =>
+  envString().transform((text, ctx) => {
+    try {
+      const key = toKeyObject(text, kind);
+      if (key.asymmetricKeyType === 'ed25519')
+        return key.export({ format: 'pem', type: kind === 'private' ? 'pkcs8' : 'spki' }).toString();
+    } catch {
+      // reported below, without echoing the key
+    }
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be an Ed25519 ${kind} key: PEM, or the base64 of its DER (${kind === 'private' ? 'PKCS#8' : 'SPKI'}); e.g. openssl genpkey -algorithm ed25519`,
+    });
+    return z.NEVER;
+  });
+
+const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
+
 /** The guardrails service (`GUARDRAILS_*`). */
 export const GuardrailsConfig = z
   .object({
@@ -61,6 +92,22 @@ export const GuardrailsConfig = z
         (url) => /^(postgres(ql)?:\/\/|pglite:)/.test(url),
         'must start with postgres://, postgresql:// or pglite:',
       ),
+    /**
+     * The login that applies the audit migrations at start-up (owner of the audit tables, or a superuser);
+     * then the service works through GUARDRAILS_AUDIT_DATABASE_URL as the app role. Unset: migrations run
+     * through GUARDRAILS_AUDIT_DATABASE_URL's login (development, PGlite).
+     */
+    GUARDRAILS_AUDIT_OWNER_DATABASE_URL: envString()
+      .refine(isPostgresUrl, 'must start with postgres:// or postgresql://')
+      .optional(),
+    /** Ed25519 private key that signs audit rows and checkpoints; unset = the published development key. */
+    GUARDRAILS_AUDIT_SIGNING_KEY: Ed25519Key('private').optional(),
+    /** Public keys of earlier signing keys, comma-separated, so a log signed before a key rotation still verifies. */
+    GUARDRAILS_AUDIT_TRUSTED_PUBLIC_KEYS: envList()
+      .pipe(z.array(Ed25519Key('public')))
+      .optional(),
+    /** How often a signed checkpoint of the newest row is written (when rows were added since the last one). */
+    GUARDRAILS_AUDIT_CHECKPOINT_INTERVAL_SECONDS: envInt({ min: 10, max: 86_400 }).default(300),
     /** HIPAA asks for 6 years of records; the EU AI Act for at least 6 months. */
     GUARDRAILS_AUDIT_RETENTION_DAYS: envInt({ min: 183 }).default(2_192),
     GUARDRAILS_SHUTDOWN_TIMEOUT_MS: envInt({ min: 0 }).default(30_000),
@@ -75,6 +122,8 @@ export const GuardrailsConfig = z
     GUARDRAILS_SELF_CONSISTENCY_SAMPLES: envInt({ min: 2, max: 16 }).default(5),
     /** Sampling temperature × 100 (30 = 0.3): low, for repeatable suggestions. */
     GUARDRAILS_TEMPERATURE_PERCENT: envInt({ min: 0, max: 200 }).default(30),
+    /** Write suggestions for a patient the EHR records as deceased back to the EHR (off: cards only, and the set says why). */
+    GUARDRAILS_WRITE_BACK_DECEASED: envBool().default(false),
     /** The learned harm rail's sentence encoder (model.onnx + tokenizer.json; infra/models/fetch-harm-model.sh). */
     GUARDRAILS_HARM_MODEL_DIR: envString().default('.data/models/all-minilm-l6-v2-q'),
     /** onnxruntime threads for the harm rail's transformer reads (1 leaves the other cores to the pipeline). */
@@ -85,6 +134,15 @@ export const GuardrailsConfig = z
     GUARDRAILS_STAFF_TOKENS: envList().optional(),
   })
   .superRefine(checkKafkaSasl)
+  .superRefine((env, ctx) => {
+    if (env.GUARDRAILS_AUDIT_OWNER_DATABASE_URL && !isPostgresUrl(env.GUARDRAILS_AUDIT_DATABASE_URL))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GUARDRAILS_AUDIT_OWNER_DATABASE_URL'],
+        message:
+          'needs GUARDRAILS_AUDIT_DATABASE_URL to be PostgreSQL too (PGlite has one session and no logins)',
+      });
+  })
   .transform((env) => ({
     logLevel: env.LOG_LEVEL,
     kafka: kafkaSettingsFrom(env, 'aloe-guardrails'),
@@ -97,7 +155,13 @@ export const GuardrailsConfig = z
     },
     audit: {
       databaseUrl: env.GUARDRAILS_AUDIT_DATABASE_URL,
+      ownerDatabaseUrl: env.GUARDRAILS_AUDIT_OWNER_DATABASE_URL,
       retentionDays: env.GUARDRAILS_AUDIT_RETENTION_DAYS,
+      /** PEM (PKCS#8); undefined = the development key. */
+      signingPrivateKey: env.GUARDRAILS_AUDIT_SIGNING_KEY,
+      /** PEM (SPKI) of earlier signing keys. */
+      trustedPublicKeys: env.GUARDRAILS_AUDIT_TRUSTED_PUBLIC_KEYS ?? [],
+      checkpointIntervalMs: env.GUARDRAILS_AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1_000,
     },
     shutdownTimeoutMs: env.GUARDRAILS_SHUTDOWN_TIMEOUT_MS,
     review: {
@@ -107,6 +171,7 @@ export const GuardrailsConfig = z
       strategies: env.GUARDRAILS_STRATEGIES,
       selfConsistencySamples: env.GUARDRAILS_SELF_CONSISTENCY_SAMPLES,
       inferenceMaxAttempts: env.GUARDRAILS_INFERENCE_MAX_ATTEMPTS,
+      writeBackDeceased: env.GUARDRAILS_WRITE_BACK_DECEASED,
     },
     harmModelDir: env.GUARDRAILS_HARM_MODEL_DIR,
     harmModelThreads: env.GUARDRAILS_HARM_MODEL_THREADS,

@@ -132,6 +132,34 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/^INFERENCE_LOG_PROMPTS: must be true or false/m);
   });
 
+  it('refuses a public URL on this host whose port is not the HTTP port, and allows one behind a proxy', () => {
+    const problems = problemsOf(() =>
+      loadConfig(FhirAdapterConfig, {
+        FHIR_ADAPTER_PUBLIC_URL: 'http://127.0.0.1:9999',
+        FHIR_ADAPTER_HTTP_PORT: '8081',
+      }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/^FHIR_ADAPTER_PUBLIC_URL: is on this host but port 9999/),
+    ]);
+    expect(
+      loadConfig(FhirAdapterConfig, {
+        FHIR_ADAPTER_PUBLIC_URL: 'https://aloe.hospital.example',
+        FHIR_ADAPTER_HTTP_PORT: '8081',
+      }).publicUrl,
+    ).toBe('https://aloe.hospital.example');
+  });
+
+  it('writes suggestions for deceased patients back only when told to, and checks CDS calls against the EHR it reads', () => {
+    expect(loadConfig(GuardrailsConfig, {}).review.writeBackDeceased).toBe(false);
+    expect(
+      loadConfig(GuardrailsConfig, { GUARDRAILS_WRITE_BACK_DECEASED: 'true' }).review.writeBackDeceased,
+    ).toBe(true);
+    const adapter = loadConfig(FhirAdapterConfig, { FHIR_ADAPTER_FHIR_BASE_URL: 'https://ehr.example/fhir' });
+    expect(adapter.cds.fhirServers).toEqual(['https://ehr.example/fhir']);
+    expect(adapter.cds.tenants).toBeUndefined();
+  });
+
   it('requires the SMART Backend Services settings when that auth is chosen, without echoing secrets', () => {
     const problems = problemsOf(() =>
       loadConfig(FhirAdapterConfig, {

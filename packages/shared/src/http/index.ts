@@ -1,1 +1,2 @@
+export * from './bearer-token.js';
 export * from './error-handler.js';

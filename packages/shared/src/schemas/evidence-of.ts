@@ -27,6 +27,7 @@ export function evidenceOf(item: ContextItem): Evidence {
     ...(display ? { display: display.slice(0, 500) } : {}),
     ...(item.date ? { date: item.date } : {}),
     ...(value ? { value: value.slice(0, 500) } : {}),
+    ...(item.status === 'draft' ? { draft: true } : {}),
   };
 }
 

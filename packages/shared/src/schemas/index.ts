@@ -1,5 +1,6 @@
 export * from './audit-event.js';
 export * from './common.js';
+export * from './context-fingerprint.js';
 export * from './evidence-of.js';
 export * from './feedback.js';
 export * from './knowledge-finding.js';

@@ -55,6 +55,8 @@ export const Evidence = z.object({
   display: z.string().max(500).optional(),
   date: z.string().max(40).optional(),
   value: z.string().max(500).optional(),
+  /** A draft order of the CDS request (order-select / order-sign): not in the EHR, so never written as a reference. */
+  draft: z.boolean().optional(),
 });
 export type Evidence = z.infer<typeof Evidence>;
 
@@ -93,6 +95,21 @@ export const SuggestionSet = z.object({
   disclaimer: z.string().min(1).max(500),
   knowledgeCoverage: KnowledgeCoverage.optional(),
   producedAt: IsoDateTime,
+  /** The chart state the set answers (contextFingerprint): an unchanged chart reuses its set. */
+  contextFingerprint: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
+  /** What asked for the analysis (the CDS hook and its instance), so draft orders are cited as its context. */
+  trigger: z
+    .object({
+      kind: z.string().max(32),
+      hook: z.string().max(64).optional(),
+      hookInstance: z.string().max(100).optional(),
+    })
+    .optional(),
+  /** Whether the set may be written to the EHR, and why not (a deceased patient): the decision says so. */
+  writeBack: z.object({ allowed: z.boolean(), reason: z.string().max(500).optional() }).optional(),
   /** Durations in milliseconds by stage (inputRails, prompt, inference, outputRails, total). */
   timingsMs: z.record(z.string(), z.number().nonnegative()),
 });

@@ -1,0 +1,76 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError } from '../errors/app-error.js';
+import { GuardrailsConfig } from './guardrails.js';
+import { loadConfig } from './load-config.js';
+
+function problemsOf(env: Record<string, string>): string {
+  try {
+    loadConfig(GuardrailsConfig, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.join('\n');
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('the audit log settings', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+
+  it('default to the embedded database, the development key and a checkpoint every five minutes', () => {
+    expect(loadConfig(GuardrailsConfig, {}).audit).toEqual({
+      databaseUrl: 'pglite:.data/audit',
+      ownerDatabaseUrl: undefined,
+      retentionDays: 2_192,
+      signingPrivateKey: undefined,
+      trustedPublicKeys: [],
+      checkpointIntervalMs: 300_000,
+    });
+  });
+
+  it('read the signing key as PEM (newlines real or written \\n) or base64 DER, and give it back as PEM', () => {
+    const base64 = privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+    for (const given of [pem, pem.replaceAll('\n', '\\n'), base64])
+      expect(
+        loadConfig(GuardrailsConfig, { GUARDRAILS_AUDIT_SIGNING_KEY: given }).audit.signingPrivateKey,
+      ).toBe(pem);
+    const spki = publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+    expect(
+      loadConfig(GuardrailsConfig, { GUARDRAILS_AUDIT_TRUSTED_PUBLIC_KEYS: `${spki}, ${spki}` }).audit
+        .trustedPublicKeys,
+    ).toEqual([
+      publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+      expect.stringMatching(/^-----BEGIN PUBLIC KEY/),
+    ]);
+  });
+
+  it('refuse a key that is not Ed25519, without echoing it', () => {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({
+      format: 'pem',
+      type: 'pkcs8',
+    });
+    for (const given of [String(rsa), 'c2VjcmV0LWJ1dC1ub3QtYS1rZXk='])
+      expect(problemsOf({ GUARDRAILS_AUDIT_SIGNING_KEY: given })).toBe(
+        'GUARDRAILS_AUDIT_SIGNING_KEY: must be an Ed25519 private key: PEM, or the base64 of its DER (PKCS#8); e.g. openssl genpkey -algorithm ed25519 (got a value (hidden))',
+      );
+    expect(problemsOf({ GUARDRAILS_AUDIT_TRUSTED_PUBLIC_KEYS: pem.replace('PRIVATE', 'PUBLIC') })).toMatch(
+      /^GUARDRAILS_AUDIT_TRUSTED_PUBLIC_KEYS\.0: must be an Ed25519 public key/,
+    );
+  });
+
+  it('take an owner login only beside a PostgreSQL database (PGlite has one session and no logins)', () => {
+    expect(problemsOf({ GUARDRAILS_AUDIT_OWNER_DATABASE_URL: 'postgres://owner@db.internal/audit' })).toBe(
+      'GUARDRAILS_AUDIT_OWNER_DATABASE_URL: needs GUARDRAILS_AUDIT_DATABASE_URL to be PostgreSQL too (PGlite has one session and no logins) (got "postgres://owner@db.internal/audit")',
+    );
+    expect(
+      loadConfig(GuardrailsConfig, {
+        GUARDRAILS_AUDIT_DATABASE_URL: 'postgres://guardrails@db.internal/audit',
+        GUARDRAILS_AUDIT_OWNER_DATABASE_URL: 'postgres://owner@db.internal/audit',
+      }).audit.ownerDatabaseUrl,
+    ).toBe('postgres://owner@db.internal/audit');
+    expect(problemsOf({ GUARDRAILS_AUDIT_CHECKPOINT_INTERVAL_SECONDS: '1' })).toMatch(
+      /^GUARDRAILS_AUDIT_CHECKPOINT_INTERVAL_SECONDS: /,
+    );
+  });
+});
