@@ -24,7 +24,12 @@ export function createApp(deps: AppDeps): Express {
     const ready = await deps.ready().catch(() => false);
     response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
   });
-  app.use(createEvaluateRoutes(deps));
+  app.use(
+    createEvaluateRoutes({
+      harm: deps.harm,
+      tokens: [...deps.complianceTokens, ...(deps.otherTokens ?? [])],
+    }),
+  );
   app.use(createComplianceRoutes(deps));
   app.use(createCompliancePageRoutes());
   app.use(notFound);

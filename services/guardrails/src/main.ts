@@ -1,5 +1,6 @@
 // Wiring only: configuration → logger → harm rail model → audit database → inference client → Kafka →
 // HTTP → shutdown.
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { GuardrailsConfig } from '@aloe/shared/config';
 import { ConfigError } from '@aloe/shared/errors';
@@ -8,8 +9,11 @@ import { bridgeGrpcLogs } from '@aloe/shared/logging';
 import { createConsumerMetrics, createMetricsRegistry, startMetricsServer } from '@aloe/shared/metrics';
 import { bootService, EXIT_CONFIG } from '@aloe/shared/service';
 import { createApp } from './app.js';
+import type { CheckpointResult } from './audit/audit-integrity.js';
 import { createAuditStore } from './audit/audit-store.js';
-import { openSqlClient } from './audit/sql-client.js';
+import { scheduleCheckpoints } from './audit/checkpoint-schedule.js';
+import { openAuditDatabase } from './audit/open-audit-database.js';
+import { DEVELOPMENT_SIGNING_KEY } from './audit/signing.js';
 import { recordAccess } from './flows/record-access.js';
 import { recordFeedback } from './flows/record-feedback.js';
 import { reviewContext } from './flows/review-context.js';
@@ -50,16 +54,64 @@ shutdown.onShutdown('harm rail model', () => harm.close());
 const metricsServer = await startMetricsServer(registry, { port: config.metrics.port });
 shutdown.onShutdown('metrics server', () => metricsServer.close());
 
-const db = await openSqlClient(config.audit.databaseUrl, {
+// Migrations run as the owner's login; the service then works as the app role (README, Audit log).
+const { db, escapableBecause } = await openAuditDatabase(config.audit, {
   onIdleClientError: (error) =>
     logger.warn({ err: error }, 'an idle audit database connection was closed by the server'),
 });
 shutdown.onShutdown('audit database', () => db.close());
-const audit = createAuditStore(db);
-await audit.migrate();
+if (escapableBecause)
+  logger.warn(
+    { reason: escapableBecause },
+    'audit sessions work as the app role, but their login could switch back and alter the log: give the service a login of its own',
+  );
+if (!config.audit.signingPrivateKey)
+  logger.warn(
+    'GUARDRAILS_AUDIT_SIGNING_KEY is not set: the audit log is signed with the published development key, so its signatures prove nothing',
+  );
+const audit = createAuditStore(db, {
+  signingKey: config.audit.signingPrivateKey
+    ? createPrivateKey(config.audit.signingPrivateKey)
+    : DEVELOPMENT_SIGNING_KEY,
+  trustedPublicKeys: config.audit.trustedPublicKeys.map((pem) => createPublicKey(pem)),
+});
+// Each checkpoint also goes to the service log: a copy outside the database, should the table be emptied.
+const logCheckpoint = (result: CheckpointResult) => {
+  if (!result.ok)
+    logger.error(
+      {
+        code: result.verdict.code,
+        firstBrokenSeq: result.verdict.firstBrokenSeq,
+        reason: result.verdict.reason,
+      },
+      'the audit log does not verify: no checkpoint signed',
+    );
+  else if (result.fresh) logger.info({ checkpoint: result.checkpoint }, 'audit checkpoint signed');
+};
+// Before the purge: the first checkpoint after an upgrade covers the rows written before rows were signed.
+logCheckpoint(await audit.checkpoint());
 const purged = await audit.purgeExpired(config.audit.retentionDays);
-if (purged > 0)
-  logger.info({ purged, retentionDays: config.audit.retentionDays }, 'audit rows past the retention purged');
+if (!purged.ok)
+  logger.error(
+    {
+      code: purged.verdict.code,
+      firstBrokenSeq: purged.verdict.firstBrokenSeq,
+      reason: purged.verdict.reason,
+    },
+    'the audit log does not verify: nothing purged, the log is kept whole as evidence',
+  );
+else if (purged.deleted > 0)
+  logger.info(
+    { purged: purged.deleted, retentionDays: config.audit.retentionDays },
+    'audit rows past the retention purged',
+  );
+const checkpoints = scheduleCheckpoints(audit, {
+  intervalMs: config.audit.checkpointIntervalMs,
+  onResult: logCheckpoint,
+  onError: (error) => logger.error({ err: error }, 'audit checkpoint failed'),
+});
+shutdown.onShutdown('audit checkpoints', () => checkpoints.stop());
+logger.info({ keyId: audit.signer.keyId }, 'audit log ready, signing with this key');
 
 const inference = createInferenceCaller({
   address: config.inference.address,

@@ -1,29 +1,18 @@
 // The audit store on both databases it supports: the machine's PostgreSQL (127.0.0.1:5432) and PGlite.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import pg from 'pg';
+import { createTestDatabase, postgresUnavailable } from '../../test/audit-postgres.js';
 import { type AuditEntry, type AuditStore, createAuditStore } from './audit-store.js';
 import { openSqlClient, type SqlClient } from './sql-client.js';
 
-const PG_ADMIN = process.env.AUDIT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const created: string[] = [];
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: PG_ADMIN });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const skipPostgres = await postgresUnavailable('the audit store');
+const databases: Array<Awaited<ReturnType<typeof createTestDatabase>>> = [];
 
 /** A database of its own for each store a test opens, dropped at the end. */
 async function freshPostgres(): Promise<SqlClient> {
-  const database = `aloe_audit_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-  await admin((client) => client.query(`CREATE DATABASE ${database}`));
-  created.push(database);
-  return openSqlClient(PG_ADMIN.replace(/\/[^/]*$/, `/${database}`));
+  const database = await createTestDatabase();
+  databases.push(database);
+  return openSqlClient(database.superuserUrl);
 }
 
 const entry = (overrides: Partial<AuditEntry> = {}): AuditEntry => ({
@@ -38,18 +27,23 @@ const entry = (overrides: Partial<AuditEntry> = {}): AuditEntry => ({
   ...overrides,
 });
 
+// Here the store works as the superuser, which tampering tests need; audit-attacks.int.test.ts works
+// as the app role too.
 const backends: Array<[string, () => Promise<SqlClient>, (() => Promise<void>) | undefined]> = [
   ['PGlite', () => openSqlClient('pglite:memory'), undefined],
-  [
-    'PostgreSQL',
-    freshPostgres,
-    async () => {
-      for (const database of created.splice(0)) {
-        await admin((client) => client.query(`DROP DATABASE IF EXISTS ${database}`));
-      }
-    },
-  ],
+  ...(skipPostgres
+    ? []
+    : [
+        [
+          'PostgreSQL',
+          freshPostgres,
+          async () => {
+            for (const database of databases.splice(0)) await database.drop();
+          },
+        ] as [string, () => Promise<SqlClient>, () => Promise<void>],
+      ]),
 ];
+if (skipPostgres) it.skip(skipPostgres, () => undefined);
 
 describe.each(backends)('the audit store on %s', (_name, open, cleanUp) => {
   let db: SqlClient;
@@ -154,6 +148,7 @@ describe.each(backends)('the audit store on %s', (_name, open, cleanUp) => {
     await db.exec('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
     expect(await store.verify()).toMatchObject({
       ok: false,
+      code: 'row-hash-mismatch',
       firstBrokenSeq: victim.seq,
       reason: expect.stringMatching(/altered/),
     });
@@ -173,14 +168,59 @@ describe.each(backends)('the audit store on %s', (_name, open, cleanUp) => {
       await other.append(entry({ recordedAt: old }));
       await other.append(entry({ recordedAt: old }));
       const kept = await other.append(entry());
-      expect(await other.purgeExpired(183)).toBe(2);
+      expect(await other.purgeExpired(183)).toEqual({ ok: true, deleted: 2 });
       expect(await other.get(1)).toBeUndefined();
-      expect(await other.verify()).toMatchObject({ ok: true, rows: 1, lastSeq: kept.seq });
+      expect(await other.verify()).toMatchObject({
+        ok: true,
+        rows: 1,
+        lastSeq: kept.seq,
+        anchor: { seq: 2 },
+      });
       const next = await other.append(entry());
       expect(next.seq).toBe(kept.seq + 1);
       expect(await other.verify()).toMatchObject({ ok: true, rows: 2 });
       // Within the retention nothing can be deleted, even by the purge path.
-      expect(await other.purgeExpired(183)).toBe(0);
+      expect(await other.purgeExpired(183)).toEqual({ ok: true, deleted: 0 });
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('after an upgrade, trusts the rows written before rows were signed once, by their chain, and then only signed rows', async () => {
+    const fresh = await open();
+    const other = createAuditStore(fresh);
+    try {
+      await other.migrate();
+      await other.append(entry());
+      await other.append(entry());
+      // Rows as migration 004 finds them: no signature.
+      await fresh.exec('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+      await fresh.query('UPDATE audit_log SET key_id = NULL, signature = NULL');
+      await fresh.exec('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
+      expect(await other.verify()).toMatchObject({ ok: false, code: 'row-unsigned', firstBrokenSeq: 1 });
+      expect(await other.checkpoint()).toMatchObject({ ok: true, fresh: true, checkpoint: { seq: 2 } });
+      expect(await other.verify()).toMatchObject({ ok: true, rows: 2, rowsAfterCheckpoint: 0 });
+      await other.append(entry());
+      expect(await other.verify()).toMatchObject({ ok: true, rows: 3, rowsAfterCheckpoint: 1 });
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('does not take a log with signed rows for an upgraded one: an unsigned row among them is never signed over', async () => {
+    const fresh = await open();
+    const other = createAuditStore(fresh);
+    try {
+      await other.migrate();
+      await other.append(entry());
+      await other.append(entry());
+      await fresh.exec('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+      await fresh.query('UPDATE audit_log SET key_id = NULL, signature = NULL WHERE seq = 2');
+      await fresh.exec('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
+      expect(await other.checkpoint()).toMatchObject({
+        ok: false,
+        verdict: { code: 'row-unsigned', firstBrokenSeq: 2 },
+      });
     } finally {
       await fresh.close();
     }

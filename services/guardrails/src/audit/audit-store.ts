@@ -1,12 +1,9 @@
-import {
-  type ChainedRow,
-  type ChainVerdict,
-  computeRowHash,
-  GENESIS_HASH,
-  type StoredRow,
-  verifyChain,
-} from './hash-chain.js';
-import { MIGRATIONS } from './migrations.js';
+import type { KeyObject } from 'node:crypto';
+import { createAuditIntegrity } from './audit-integrity.js';
+import { type DbRow, readRows, toStoredRow } from './audit-rows.js';
+import { type ChainedRow, computeRowHash, GENESIS_HASH, type StoredRow } from './hash-chain.js';
+import { AUDIT_LOCK_KEY, migrateAuditSchema } from './migrations.js';
+import { createKeyring, createSigner, DEVELOPMENT_SIGNING_KEY } from './signing.js';
 import type { SqlClient } from './sql-client.js';
 
 export type AuditEntry = Omit<ChainedRow, 'seq'>;
@@ -28,63 +25,39 @@ export interface AuditSearch {
   kind?: ChainedRow['kind'] | undefined;
   limit?: number;
   afterSeq?: number;
+  /** Rows up to this seq only (an export stops at the checkpoint it signed). */
+  throughSeq?: number;
 }
 
-interface DbRow {
-  seq: string | number;
-  kind: ChainedRow['kind'];
-  dedupe_key: string;
-  recorded_at: Date | string;
-  patient_pseudonym: string;
-  model_id: string | null;
-  verdict: string | null;
-  rule_ids: string[];
-  payload: unknown;
-  prev_hash: string;
-  row_hash: string;
+export interface AuditStoreOptions {
+  /** Ed25519; signs every row, checkpoint and purge anchor. Default: the published development key. */
+  signingKey?: KeyObject;
+  /** Public keys of earlier signing keys, so rows and anchors signed before a rotation still verify. */
+  trustedPublicKeys?: readonly KeyObject[];
+  now?: () => Date;
 }
-
-const toStoredRow = (row: DbRow): StoredRow => ({
-  seq: Number(row.seq),
-  kind: row.kind,
-  dedupeKey: row.dedupe_key,
-  recordedAt: new Date(row.recorded_at).toISOString(),
-  patientPseudonym: row.patient_pseudonym,
-  modelId: row.model_id,
-  verdict: row.verdict,
-  ruleIds: row.rule_ids ?? [],
-  payload: row.payload,
-  prevHash: row.prev_hash,
-  rowHash: row.row_hash,
-});
 
 /**
  * The compliance audit log (ARCHITECTURE §7): one row per decision and per clinician feedback, each
- * carrying the hash of the row before it. Appends are serialised by a table lock so the chain has one
- * order across replicas; a dedupe key (context id, feedback id) makes a redelivered message a no-op.
+ * carrying the hash of the row before it and the service's signature. Appends are serialised by an
+ * advisory lock so the chain has one order across replicas; a dedupe key (context id, feedback id)
+ * makes a redelivered message a no-op. Checkpoints, verification and the purge: audit-integrity.ts.
  */
-export function createAuditStore(db: SqlClient) {
+export function createAuditStore(db: SqlClient, options: AuditStoreOptions = {}) {
+  const signer = createSigner(options.signingKey ?? DEVELOPMENT_SIGNING_KEY);
+  const keyring = createKeyring([signer.publicKey, ...(options.trustedPublicKeys ?? [])]);
+  const integrity = createAuditIntegrity({ db, signer, keyring, now: options.now ?? (() => new Date()) });
   return {
-    /** Applies the migrations not yet applied. */
-    async migrate(): Promise<void> {
-      await db.exec(
-        'CREATE TABLE IF NOT EXISTS audit_migrations (id TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
-      );
-      const applied = new Set(
-        (await db.query<{ id: string }>('SELECT id FROM audit_migrations')).map((row) => row.id),
-      );
-      for (const migration of MIGRATIONS) {
-        if (applied.has(migration.id)) continue;
-        await db.transaction(async (tx) => {
-          await tx.exec(migration.sql);
-          await tx.query('INSERT INTO audit_migrations (id) VALUES ($1)', [migration.id]);
-        });
-      }
-    },
+    ...integrity,
+    signer,
+    keyring,
+
+    /** Applies the migrations not yet applied (as the owner role or a superuser). */
+    migrate: () => migrateAuditSchema(db),
 
     async append(entry: AuditEntry): Promise<AppendResult> {
       return db.transaction(async (tx) => {
-        await tx.exec('LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE');
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK_KEY]);
         const existing = await tx.query<{ seq: string; row_hash: string }>(
           'SELECT seq, row_hash FROM audit_log WHERE dedupe_key = $1',
           [entry.dedupeKey],
@@ -102,9 +75,10 @@ export function createAuditStore(db: SqlClient) {
         const prevHash = previous?.row_hash ?? GENESIS_HASH;
         const row: ChainedRow = { seq, ...entry, recordedAt: new Date(entry.recordedAt).toISOString() };
         const rowHash = computeRowHash(prevHash, row);
+        const { keyId, signature } = signer.sign({ type: 'aloe.audit.row.v1', seq, rowHash });
         await tx.query(
-          `INSERT INTO audit_log (seq, kind, dedupe_key, recorded_at, patient_pseudonym, model_id, verdict, rule_ids, payload, prev_hash, row_hash)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+          `INSERT INTO audit_log (seq, kind, dedupe_key, recorded_at, patient_pseudonym, model_id, verdict, rule_ids, payload, prev_hash, row_hash, key_id, signature)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
           [
             seq,
             row.kind,
@@ -117,6 +91,8 @@ export function createAuditStore(db: SqlClient) {
             JSON.stringify(row.payload),
             prevHash,
             rowHash,
+            keyId,
+            signature,
           ],
         );
         return { seq, rowHash, duplicate: false };
@@ -138,6 +114,7 @@ export function createAuditStore(db: SqlClient) {
       if (filters.ruleId) add('? = ANY (rule_ids)', filters.ruleId);
       if (filters.kind) add('kind = ?', filters.kind);
       if (filters.afterSeq !== undefined) add('seq > ?', filters.afterSeq);
+      if (filters.throughSeq !== undefined) add('seq <= ?', filters.throughSeq);
       params.push(Math.min(filters.limit ?? 100, 1_000));
       const rows = await db.query<DbRow>(
         `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT $${params.length}`,
@@ -152,59 +129,23 @@ export function createAuditStore(db: SqlClient) {
       return row ? toStoredRow(row) : undefined;
     },
 
+    /** A patient's newest decision: the chart state it answered decides whether a new context is analysed. */
+    async latestDecisionFor(patientPseudonym: string): Promise<StoredRow | undefined> {
+      const [row] = await db.query<DbRow>(
+        `SELECT * FROM audit_log WHERE kind = 'decision' AND patient_pseudonym = $1 ORDER BY seq DESC LIMIT 1`,
+        [patientPseudonym],
+      );
+      return row ? toStoredRow(row) : undefined;
+    },
+
     async get(seq: number): Promise<StoredRow | undefined> {
       const [row] = await db.query<DbRow>('SELECT * FROM audit_log WHERE seq = $1', [seq]);
       return row ? toStoredRow(row) : undefined;
     },
 
-    /** Every row in chain order, a page at a time (exports, verification). */
+    /** Every row in chain order, a page at a time. */
     async *rows(pageSize = 1_000): AsyncGenerator<StoredRow> {
-      let afterSeq = 0;
-      for (;;) {
-        const page = await db.query<DbRow>('SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2', [
-          afterSeq,
-          pageSize,
-        ]);
-        for (const row of page) yield toStoredRow(row);
-        if (page.length < pageSize) return;
-        afterSeq = Number(page.at(-1)!.seq);
-      }
-    },
-
-    /** Recomputes the whole chain from its anchor and names the first broken row. */
-    async verify(): Promise<ChainVerdict> {
-      const [anchor] = await db.query<{ seq: string; row_hash: string }>(
-        'SELECT seq, row_hash FROM audit_anchor',
-      );
-      const rows: StoredRow[] = [];
-      for await (const row of this.rows()) rows.push(row);
-      return verifyChain(rows, anchor ? { seq: Number(anchor.seq), hash: anchor.row_hash } : undefined);
-    },
-
-    /**
-     * Deletes rows older than the retention (HIPAA: 6 years; EU AI Act: at least 6 months), oldest
-     * first, and records the last deleted row as the chain's new anchor, so verify still works.
-     */
-    async purgeExpired(retentionDays: number): Promise<number> {
-      return db.transaction(async (tx) => {
-        await tx.exec('LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE');
-        const [last] = await tx.query<{ seq: string; row_hash: string }>(
-          `SELECT seq, row_hash FROM audit_log WHERE recorded_at < now() - make_interval(days => $1::int) ORDER BY seq DESC LIMIT 1`,
-          [retentionDays],
-        );
-        if (!last) return 0;
-        await tx.query(`SELECT set_config('aloe.retention_purge', $1, true)`, [String(retentionDays)]);
-        const deleted = await tx.query<{ seq: string }>(
-          'DELETE FROM audit_log WHERE seq <= $1 RETURNING seq',
-          [last.seq],
-        );
-        await tx.query(
-          `INSERT INTO audit_anchor (id, seq, row_hash, purged_at) VALUES (TRUE, $1, $2, now())
-           ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, row_hash = EXCLUDED.row_hash, purged_at = EXCLUDED.purged_at`,
-          [last.seq, last.row_hash],
-        );
-        return deleted.length;
-      });
+      for await (const { signature: _signature, ...row } of readRows(db, 1, pageSize)) yield row;
     },
   };
 }

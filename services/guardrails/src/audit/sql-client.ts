@@ -10,17 +10,26 @@ export interface SqlClient {
   close(): Promise<void>;
 }
 
+export interface SqlClientOptions {
+  onIdleClientError?: (error: Error) => void;
+  /**
+   * The role every session works as. PostgreSQL: set when each connection starts (`-c role=…`), so a
+   * login that is not a member fails to connect instead of running with its own rights. PGlite: SET ROLE.
+   */
+  role?: string;
+}
+
 /**
  * Opens the audit database from GUARDRAILS_AUDIT_DATABASE_URL: `postgres://…` (production, CI) or
  * `pglite:<dir>` / `pglite:memory` (the embedded default: the same SQL, no server).
  */
-export async function openSqlClient(
-  url: string,
-  options: { onIdleClientError?: (error: Error) => void } = {},
-): Promise<SqlClient> {
+export async function openSqlClient(url: string, options: SqlClientOptions = {}): Promise<SqlClient> {
+  if (options.role !== undefined && !/^[a-z_][a-z0-9_]*$/.test(options.role))
+    throw new TypeError(`Not a plain role name: ${options.role}`);
   if (url.startsWith('pglite:')) {
     const target = url.slice('pglite:'.length);
     const db = await PGlite.create(target === 'memory' ? undefined : target);
+    if (options.role) await db.exec(`SET ROLE ${options.role}`);
     const wrap = (runner: Pick<PGlite, 'query' | 'exec'>): SqlClient => ({
       query: async (sql, params) => (await runner.query(sql, params)).rows as never,
       exec: async (sql) => {
@@ -31,7 +40,11 @@ export async function openSqlClient(
     });
     return wrap(db);
   }
-  const pool = new pg.Pool({ connectionString: url, max: 5 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 5,
+    ...(options.role ? { options: `-c role=${options.role}` } : {}),
+  });
   // An idle connection can be cut by the server (restart, failover, an administrator): the pool drops it
   // and opens another on the next query. Without a listener, node-postgres's 'error' event would crash
   // the process.

@@ -110,6 +110,7 @@ async function startPipeline(
           temperature: 0.3,
           strategies,
           selfConsistencySamples: 3,
+          writeBackDeceased: false,
         },
         meta.signal,
       ).then(() => undefined),
@@ -173,6 +174,18 @@ function polypharmacyContext(): PatientContext {
     ],
     tasks: ['medication-safety'],
   };
+}
+
+/** Reads a topic's dead letters until `count` have arrived. */
+async function deadLetters(topic: TopicContract, count = 1): Promise<KafkaMessage[]> {
+  const letters: KafkaMessage[] = [];
+  const reader = kafka.consumer({ groupId: uniqueName('dlq-reader'), maxWaitTimeInMs: 200 });
+  await reader.connect();
+  await reader.subscribe({ topic: topic.deadLetter, fromBeginning: true });
+  await reader.run({ eachMessage: async ({ message }) => void letters.push(message) });
+  await waitFor(() => letters.length >= count, { what: `${count} dead letter(s)`, timeoutMs: 60_000 });
+  await reader.disconnect();
+  return letters;
 }
 
 /** Starts the pipeline, sends it one polypharmacy context and waits for its suggestion set. */
@@ -302,17 +315,61 @@ describe('the guardrails pipeline', () => {
     const { contexts } = await startPipeline('127.0.0.1:1'); // nothing listens on port 1
     const context = polypharmacyContext();
     await producer.send(contexts, [{ key: context.patient.pseudonym, value: context }]);
-    const letters: KafkaMessage[] = [];
-    const reader = kafka.consumer({ groupId: uniqueName('dlq-reader'), maxWaitTimeInMs: 200 });
-    await reader.connect();
-    await reader.subscribe({ topic: contexts.deadLetter, fromBeginning: true });
-    await reader.run({ eachMessage: async ({ message }) => void letters.push(message) });
-    await waitFor(() => letters.length === 1, { what: 'the dead letter', timeoutMs: 60_000 });
-    await reader.disconnect();
+    const letters = await deadLetters(contexts);
     const headers = decodeHeaders(letters[0]!.headers);
     expect(headers[Header.DeadLetterReason]).toBe('RETRIES_EXHAUSTED');
     expect(headers[Header.DeadLetterMessage]).toMatch(/UNAVAILABLE|RETRIES_EXHAUSTED/);
     expect(JSON.parse(letters[0]!.value!.toString()).contextId).toBe(context.contextId);
     expect(await audit.findByDedupeKey(context.contextId)).toBeUndefined();
+  });
+
+  it('refuses a context id reused for another patient to the DLQ, never answering it with the first set', async () => {
+    const { contexts, published } = await startPipeline(inference.address);
+    const first = polypharmacyContext();
+    await producer.send(contexts, [{ key: first.patient.pseudonym, value: first }]);
+    await waitFor(() => published.some((set) => set.contextId === first.contextId), {
+      what: 'the first set',
+      timeoutMs: 60_000,
+    });
+    const other = polypharmacyContext();
+    other.contextId = first.contextId;
+    other.patient.ref = 'Patient/aloe-other';
+    await producer.send(contexts, [{ key: other.patient.pseudonym, value: other }]);
+    const [letter] = await deadLetters(contexts);
+    const headers = decodeHeaders(letter!.headers);
+    expect(headers[Header.DeadLetterReason]).toBe('CONTEXT_INVALID');
+    expect(headers[Header.DeadLetterMessage]).toMatch(/already used for another patient/);
+    expect(published.filter((set) => set.contextId === first.contextId)).toHaveLength(1);
+    expect(await audit.search({ patientPseudonym: other.patient.pseudonym })).toHaveLength(0);
+  });
+
+  it('analyses a chart state once: ten openings of an unchanged chart, one decision and one set id; a changed chart anew', async () => {
+    const { contexts, published } = await startPipeline(inference.address);
+    const chart = polypharmacyContext();
+    for (let opening = 0; opening < 10; opening++) {
+      const reopened = { ...chart, contextId: randomUUID(), capturedAt: new Date().toISOString() };
+      await producer.send(contexts, [{ key: chart.patient.pseudonym, value: reopened }]);
+    }
+    // The EHR now records the patient as deceased: another chart state, analysed anew, and its
+    // suggestions stay cards (the set says why). One partition: the ten openings were handled before it.
+    const changed = { ...chart, contextId: randomUUID(), patient: { ...chart.patient, deceased: true } };
+    await producer.send(contexts, [{ key: chart.patient.pseudonym, value: changed }]);
+    const last = await waitFor(() => published.find((set) => set.contextId === changed.contextId), {
+      what: 'the changed chart set',
+      timeoutMs: 120_000,
+    });
+    // Every opening gets the one set of its chart state (so a card store that lost it has it again).
+    const mine = published.filter((set) => set.patient.pseudonym === chart.patient.pseudonym);
+    expect(mine).toHaveLength(11);
+    expect(new Set(mine.map((set) => set.setId)).size).toBe(2);
+    expect(mine.slice(1, 10)).toEqual(Array(9).fill(mine[0]));
+    expect(mine[0]!.contextFingerprint).not.toBe(last.contextFingerprint);
+    expect(mine[0]!.writeBack).toEqual({ allowed: true });
+    expect(last.writeBack).toMatchObject({ allowed: false, reason: expect.stringMatching(/deceased/) });
+    const decisions = await audit.search({ patientPseudonym: chart.patient.pseudonym, kind: 'decision' });
+    expect(decisions).toHaveLength(2);
+    expect((decisions[1]!.payload as { suggestionSet: SuggestionSet }).suggestionSet.writeBack).toEqual(
+      last.writeBack,
+    );
   });
 });

@@ -1,11 +1,19 @@
 import { createHash } from 'node:crypto';
+import { KNOWLEDGE_VERSION } from '@aloe/clinical-knowledge';
+import { canonicalJson, deterministicUuid } from '@aloe/shared/canonical';
 import type { ReviewStrategy } from '@aloe/shared/config';
-import { AppError, ErrorCode } from '@aloe/shared/errors';
+import { AppError, ErrorCode, InvalidInputError } from '@aloe/shared/errors';
 import type { GenerateRequest, GenerateResponse__Output } from '@aloe/shared/grpc';
 import type { Logger } from '@aloe/shared/logging';
-import { evidenceOf, type PatientContext, SuggestionSet, type TaskKind } from '@aloe/shared/schemas';
+import {
+  contextFingerprint,
+  evidenceOf,
+  type PatientContext,
+  SuggestionSet,
+  type TaskKind,
+} from '@aloe/shared/schemas';
 import type { AuditStore } from '../audit/audit-store.js';
-import { canonicalJson } from '../audit/hash-chain.js';
+import type { StoredRow } from '../audit/hash-chain.js';
 import { PROTO_STRATEGY, reasoningIn, strategyFor, voteOnActions } from '../inference/strategy.js';
 import { buildMessages } from '../prompt/build-messages.js';
 import { outputContractFor } from '../prompt/build-output-schema.js';
@@ -35,6 +43,8 @@ export interface ReviewDeps {
   /** The inference strategy per task (GUARDRAILS_STRATEGIES), and the samples under self-consistency. */
   strategies: Readonly<Record<TaskKind, ReviewStrategy>>;
   selfConsistencySamples: number;
+  /** Write suggestions for a deceased patient back to the EHR (GUARDRAILS_WRITE_BACK_DECEASED). */
+  writeBackDeceased: boolean;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -69,14 +79,56 @@ export function inferenceRequestFor(
 
 /** The set id of a context: the same context always yields the same set id (redeliveries, write-back). */
 export function setIdFor(contextId: string): string {
-  const hex = sha256(`suggestion-set/${contextId}`);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return deterministicUuid('suggestion-set', contextId);
+}
+
+/** The set a decision row carries. */
+const storedSet = (row: StoredRow) =>
+  SuggestionSet.parse((row.payload as { suggestionSet: unknown }).suggestionSet);
+
+/**
+ * The decision already taken for a context, if any: the same context redelivered gets its audited set
+ * again; a context id already used for another patient is refused (to the DLQ), never answered with
+ * that patient's set.
+ */
+async function decisionOfContextId(context: PatientContext, audit: AuditStore) {
+  const row = await audit.findByDedupeKey(context.contextId);
+  if (row && row.patientPseudonym !== context.patient.pseudonym)
+    throw new InvalidInputError(
+      `Context id ${context.contextId} was already used for another patient (audit seq ${row.seq}); a context id belongs to one patient`,
+      { code: ErrorCode.ContextInvalid, details: { contextId: context.contextId, auditSeq: row.seq } },
+    );
+  return row;
+}
+
+/**
+ * The patient's newest decision when it answered this same chart state (fingerprint) with the rules of
+ * today: reopening an unchanged chart reuses it, and nothing new is analysed or logged.
+ */
+async function decisionOfUnchangedChart(context: PatientContext, fingerprint: string, audit: AuditStore) {
+  const latest = await audit.latestDecisionFor(context.patient.pseudonym);
+  if (!latest || (latest.payload as { contextFingerprint?: string }).contextFingerprint !== fingerprint)
+    return undefined;
+  const set = storedSet(latest);
+  return set.knowledgeCoverage?.rulesVersion === KNOWLEDGE_VERSION ? { row: latest, set } : undefined;
+}
+
+/** A deceased patient's suggestions stay cards (unless configured otherwise); the set says why. */
+function writeBackFor(context: PatientContext, deps: Pick<ReviewDeps, 'writeBackDeceased'>) {
+  if (context.patient.deceased && !deps.writeBackDeceased)
+    return {
+      allowed: false,
+      reason:
+        'The EHR records the patient as deceased: the suggestions are not written to the chart (GUARDRAILS_WRITE_BACK_DECEASED=false).',
+    };
+  return { allowed: true };
 }
 
 /**
  * One context end to end (ARCHITECTURE §2, step 3): input rails → prompt and per-request schema →
- * inference → output rails → one audit row → the annotated set to Kafka. A redelivered context is not
- * inferred or logged again: its audited set is published again (the EHR write is idempotent).
+ * inference → output rails → one audit row → the annotated set to Kafka. A redelivered context, or the
+ * patient's unchanged chart opened again, is not inferred or logged again: the audited set is published
+ * again (the EHR write is idempotent). A context id reused for another patient is refused.
  */
 export async function reviewContext(
   context: PatientContext,
@@ -84,15 +136,26 @@ export async function reviewContext(
   signal?: AbortSignal,
 ): Promise<SuggestionSet> {
   const logFields = { contextId: context.contextId, patientPseudonym: context.patient.pseudonym };
-  const already = await deps.audit.findByDedupeKey(context.contextId);
+  const already = await decisionOfContextId(context, deps.audit);
   if (already) {
-    const stored = SuggestionSet.parse((already.payload as { suggestionSet: unknown }).suggestionSet);
+    const stored = storedSet(already);
     await deps.publish(stored);
     deps.logger.info(
       { ...logFields, auditSeq: already.seq },
       'context already decided; republished its audited set',
     );
     return stored;
+  }
+  const fingerprint = contextFingerprint(context);
+  const unchanged = await decisionOfUnchangedChart(context, fingerprint, deps.audit);
+  if (unchanged) {
+    // Published again so a card store that lost it (restart, expiry) has it; the EHR already holds it.
+    await deps.publish(unchanged.set);
+    deps.logger.info(
+      { ...logFields, setId: unchanged.set.setId, auditSeq: unchanged.row.seq },
+      'chart unchanged since its last analysis; its set stands (not analysed or logged again)',
+    );
+    return unchanged.set;
   }
 
   const startedAt = performance.now();
@@ -154,6 +217,13 @@ export async function reviewContext(
     disclaimer: DISCLAIMER,
     knowledgeCoverage: coverage,
     producedAt: deps.now().toISOString(),
+    contextFingerprint: fingerprint,
+    trigger: {
+      kind: context.trigger.kind,
+      ...(context.trigger.hook ? { hook: context.trigger.hook } : {}),
+      ...(context.trigger.hookInstance ? { hookInstance: context.trigger.hookInstance } : {}),
+    },
+    writeBack: writeBackFor(context, deps),
     timingsMs: {
       inputRails: inputRailsMs,
       inference: inferenceMs,
@@ -178,6 +248,7 @@ export async function reviewContext(
     ruleIds,
     payload: {
       contextHash: sha256(canonicalJson(context)),
+      contextFingerprint: fingerprint,
       promptHash: sha256(promptText),
       prompt: request.messages,
       jsonSchema: contract.jsonSchema,

@@ -1,8 +1,8 @@
 // The compliance API over HTTP (supertest on createApp) on a real PGlite audit database, and the
-// offline verify command over an export.
+// offline verify command over its exports (NDJSON and CSV, whole and filtered) with the public key.
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@aloe/shared/logging';
@@ -12,7 +12,8 @@ import request from 'supertest';
 import { testHarmModelDir } from '../../test/harm-model.js';
 import { createApp } from '../app.js';
 import { type AuditStore, createAuditStore } from '../audit/audit-store.js';
-import { openSqlClient, type SqlClient } from '../audit/sql-client.js';
+import { openAuditDatabase } from '../audit/open-audit-database.js';
+import type { SqlClient } from '../audit/sql-client.js';
 import { type HarmClassifier, loadHarmClassifier } from '../rails/harm/harm-classifier.js';
 
 const COMPLIANCE = 'compliance-officer-token';
@@ -26,9 +27,9 @@ const pseudonym = 'pseudonym-compliance-01';
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'aloe-compliance-'));
-  db = await openSqlClient('pglite:memory');
+  // As the service opens it: migrated, then working as the app role.
+  ({ db } = await openAuditDatabase({ databaseUrl: 'pglite:memory' }));
   audit = createAuditStore(db);
-  await audit.migrate();
   const base = {
     kind: 'decision' as const,
     recordedAt: '2026-11-20T10:00:00.000Z',
@@ -127,65 +128,157 @@ describe('search and records', () => {
   });
 });
 
+/** Runs the offline verifier (dist/, built) as an auditor would; its output and exit status. */
+function verifyOffline(...args: string[]): { output: string; status: number } {
+  try {
+    const output = execFileSync(process.execPath, ['dist/cli/verify-export.js', ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return { output, status: 0 };
+  } catch (error) {
+    const { stdout, stderr, status } = error as { stdout: string; stderr: string; status: number };
+    return { output: `${stdout}${stderr}`, status };
+  }
+}
+
+/** Body lines of an export: the rows, then the seal. */
+const linesOf = (text: string) => text.trim().split('\n');
+
 describe('export and verify', () => {
-  it('exports NDJSON and CSV', async () => {
+  let keyFile: string;
+  beforeAll(async () => {
+    keyFile = join(dir, 'audit-key.pem');
+    const key = await request(app).get('/v1/audit/public-key').expect(200);
+    await writeFile(keyFile, key.text);
+  });
+
+  it('publishes the public key to anyone, with its key id', async () => {
+    const key = await request(app).get('/v1/audit/public-key').expect(200);
+    expect(key.headers['content-type']).toContain('application/x-pem-file');
+    expect(key.text).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
+    expect(key.text).toBe(audit.signer.publicKeyPem);
+    expect(key.headers['aloe-key-id']).toBe(audit.signer.keyId);
+  });
+
+  it('exports NDJSON and CSV, each ending in a signed seal', async () => {
     const ndjson = await request(app).get('/v1/audit/export').set(as(COMPLIANCE)).expect(200);
     expect(ndjson.headers['content-type']).toContain('application/x-ndjson');
-    const rows = ndjson.text
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line));
-    expect(rows.map((row) => row.seq)).toEqual([1, 2, 3, 4]);
+    const lines = linesOf(ndjson.text).map((line) => JSON.parse(line));
+    expect(lines.slice(0, -1).map((row) => row.seq)).toEqual([1, 2, 3, 4]);
+    expect(lines.at(-1).seal).toMatchObject({
+      type: 'aloe.audit.export.v1',
+      filter: {},
+      rows: 4,
+      checkpoint: { seq: 4, keyId: audit.signer.keyId },
+      keyId: audit.signer.keyId,
+    });
     const csv = await request(app)
       .get(`/v1/audit/export?format=csv&patient=${pseudonym}`)
       .set(as(COMPLIANCE))
       .expect(200);
-    const lines = csv.text.trim().split('\n');
-    expect(lines[0]).toBe(
+    const records = linesOf(csv.text);
+    expect(records[0]).toBe(
       'seq,kind,dedupe_key,recorded_at,patient_pseudonym,model_id,verdict,rule_ids,prev_hash,row_hash,payload',
     );
-    expect(lines).toHaveLength(4);
-    expect(lines[1]).toContain('"{""note"":""first, \\""quoted\\"", with, commas""}"');
+    expect(records).toHaveLength(5);
+    expect(records[1]).toContain('"{""note"":""first, \\""quoted\\"", with, commas""}"');
+    expect(records[4]).toMatch(/^#seal,,,,,,,,,,"\{""type"":""aloe\.audit\.export\.v1""/);
   });
 
-  it('verifies the chain, and names the row altered directly in the database', async () => {
+  it('verifies the log, and names the row altered directly in the database', async () => {
     expect((await request(app).post('/v1/audit/verify').set(as(COMPLIANCE)).expect(200)).body).toMatchObject({
       ok: true,
       rows: 4,
     });
-    await db.exec('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
-    await db.query('UPDATE audit_log SET payload = \'{"n": 99}\' WHERE seq = 3');
-    await db.exec('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
-    const broken = await request(app).post('/v1/audit/verify').set(as(COMPLIANCE)).expect(200);
-    expect(broken.body).toMatchObject({ ok: false, firstBrokenSeq: 3 });
-    await db.exec('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
-    await db.query('UPDATE audit_log SET payload = \'{"n": 3}\' WHERE seq = 3');
-    await db.exec('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
+    await db.exec('RESET ROLE'); // the app role may not switch the guard off: a superuser does
+    try {
+      await db.exec('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+      await db.query('UPDATE audit_log SET payload = \'{"n": 99}\' WHERE seq = 3');
+      await db.exec('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
+      const broken = await request(app).post('/v1/audit/verify').set(as(COMPLIANCE)).expect(200);
+      expect(broken.body).toMatchObject({ ok: false, code: 'row-hash-mismatch', firstBrokenSeq: 3 });
+      // Nothing is signed over a log that does not verify: the export answers the verdict instead.
+      const refused = await request(app).get('/v1/audit/export').set(as(COMPLIANCE)).expect(409);
+      expect(refused.body).toMatchObject({ ok: false, code: 'row-hash-mismatch', firstBrokenSeq: 3 });
+    } finally {
+      await db.exec('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+      await db.query('UPDATE audit_log SET payload = \'{"n": 3}\' WHERE seq = 3');
+      await db.exec('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
+      await db.exec('SET ROLE aloe_audit_app');
+    }
   });
 
-  it('the offline verify command accepts an intact export and names the first altered row of a tampered one', async () => {
-    const ndjson = (await request(app).get('/v1/audit/export').set(as(COMPLIANCE)).expect(200)).text;
-    const intact = join(dir, 'intact.ndjson');
-    await writeFile(intact, ndjson);
-    const ok = execFileSync(process.execPath, ['dist/cli/verify-export.js', intact], { encoding: 'utf8' });
-    expect(ok).toMatch(/^chain intact: 4 rows, last seq 4/);
+  it.each(['ndjson', 'csv'])(
+    'the offline verify command accepts an intact %s export and names the first altered row of a tampered one',
+    async (format) => {
+      const text = (
+        await request(app).get(`/v1/audit/export?format=${format}`).set(as(COMPLIANCE)).expect(200)
+      ).text;
+      const intact = join(dir, `intact.${format}`);
+      await writeFile(intact, text);
+      expect(verifyOffline(intact, '--public-key', keyFile)).toMatchObject({
+        status: 0,
+        output: expect.stringMatching(
+          new RegExp(
+            `^chain intact: 4 rows, last seq 4; sealed at .* by key ${audit.signer.keyId}; checkpoint seq 4 .*\\(${format}\\)\n$`,
+          ),
+        ),
+      });
+      const tampered = join(dir, `tampered.${format}`);
+      await writeFile(
+        tampered,
+        text.replace(
+          format === 'csv' ? ',allow,' : '"verdict":"allow"',
+          format === 'csv' ? ',block,' : '"verdict":"block"',
+        ),
+      );
+      expect(verifyOffline(tampered, '--public-key', keyFile)).toEqual({
+        status: 1,
+        output:
+          'chain BROKEN at seq 2 [row-hash-mismatch]: the row content does not match its hash (altered) (checked 2 rows)\n',
+      });
+    },
+  );
 
-    const tampered = join(dir, 'tampered.ndjson');
-    const lines = (await readFile(intact, 'utf8')).trim().split('\n');
-    const row = JSON.parse(lines[1]!);
-    row.verdict = 'block';
-    lines[1] = JSON.stringify(row);
-    await writeFile(tampered, `${lines.join('\n')}\n`);
-    let output = '';
-    let status = 0;
-    try {
-      execFileSync(process.execPath, ['dist/cli/verify-export.js', tampered], { encoding: 'utf8' });
-    } catch (error) {
-      output = (error as { stdout: string }).stdout;
-      status = (error as { status: number }).status;
-    }
-    expect(status).toBe(1);
-    expect(output).toMatch(/^chain BROKEN at seq 2: the row content does not match its hash/);
+  it('the offline verify command checks a filtered export, and names a row dropped from it', async () => {
+    const text = (
+      await request(app)
+        .get(`/v1/audit/export?patient=${pseudonym}&verdict=block`)
+        .set(as(COMPLIANCE))
+        .expect(200)
+    ).text;
+    const filtered = join(dir, 'filtered.ndjson');
+    await writeFile(filtered, text);
+    expect(verifyOffline(filtered, '--public-key', keyFile)).toMatchObject({
+      status: 0,
+      output: expect.stringMatching(/^filtered export intact: 1 rows, last seq 1;/),
+    });
+    const dropped = join(dir, 'dropped.ndjson');
+    await writeFile(dropped, `${linesOf(text).slice(1).join('\n')}\n`);
+    expect(verifyOffline(dropped, '--public-key', keyFile)).toEqual({
+      status: 1,
+      output:
+        "export BROKEN [rows-digest-mismatch]: the file's 0 rows are not the 1 the service sealed (rows added, dropped or re-hashed) (checked 0 rows)\n",
+    });
+  });
+
+  it('the offline verify command needs the public key, and rejects an export checked against another key', async () => {
+    const text = (await request(app).get('/v1/audit/export').set(as(COMPLIANCE)).expect(200)).text;
+    const file = join(dir, 'export.ndjson');
+    await writeFile(file, text);
+    expect(verifyOffline(file)).toMatchObject({
+      status: 2,
+      output: expect.stringMatching(/--public-key is required/),
+    });
+    // A key given as the base64 of its SPKI DER, the form that fits on a command line.
+    const other = generateKeyPairSync('ed25519')
+      .publicKey.export({ format: 'der', type: 'spki' })
+      .toString('base64');
+    expect(verifyOffline(file, '--public-key', other)).toMatchObject({
+      status: 1,
+      output: expect.stringMatching(/^export BROKEN \[seal-signature-invalid\]: the seal is signed by key /),
+    });
   });
 });
 
@@ -193,6 +286,7 @@ describe('POST /v1/evaluate', () => {
   it('runs the rails without a model and explains each verdict', async () => {
     const response = await request(app)
       .post('/v1/evaluate')
+      .set(as(COMPLIANCE))
       .send({
         context: {
           contextId: randomUUID(),
@@ -236,7 +330,13 @@ describe('POST /v1/evaluate', () => {
       reasons: [{ ruleId: 'knowledge.allergy.drug', severity: 'critical', itemRef: 'AllergyIntolerance/a1' }],
     });
     expect(response.body.suggestions[1]).toMatchObject({ verdict: 'allow', reasons: [] });
-    const bad = await request(app).post('/v1/evaluate').send({ context: {} }).expect(400);
+    const bad = await request(app).post('/v1/evaluate').set(as(COMPLIANCE)).send({ context: {} }).expect(400);
     expect(bad.body.resourceType).toBe('OperationOutcome');
+  });
+
+  it('answers only a caller with a configured token: a patient chart is not for anyone', async () => {
+    const anonymous = await request(app).post('/v1/evaluate').send({ context: {} }).expect(401);
+    expect(anonymous.body.issue[0].details.text).toMatch(/Bearer token is required for POST \/v1\/evaluate/);
+    await request(app).post('/v1/evaluate').set(as('not-a-token')).send({ context: {} }).expect(401);
   });
 });

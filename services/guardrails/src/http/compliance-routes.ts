@@ -1,9 +1,10 @@
-import { timingSafeEqual } from 'node:crypto';
-import { AppError, ErrorCode, InvalidInputError, NotFoundError } from '@aloe/shared/errors';
-import { type RequestHandler, Router } from 'express';
+import { InvalidInputError, NotFoundError } from '@aloe/shared/errors';
+import { requireBearer } from '@aloe/shared/http';
+import { summarizeIssues } from '@aloe/shared/kafka';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { AuditStore } from '../audit/audit-store.js';
-import { CSV_HEADER, toCsvRow } from '../audit/export-format.js';
+import { exportAuditLog } from '../audit/export-log.js';
 
 export interface ComplianceRoutesDeps {
   audit: AuditStore;
@@ -25,32 +26,21 @@ const Query = z.object({
   after: z.coerce.number().int().min(0).optional(),
 });
 
-const matches = (given: string, expected: string) => {
-  const [a, b] = [Buffer.from(given), Buffer.from(expected)];
-  return a.length === b.length && timingSafeEqual(a, b);
-};
-
 /**
  * The compliance API (ARCHITECTURE §7): search the audit log by patient pseudonym, time, model, verdict
- * and rule; read one record; export as NDJSON or CSV; verify the hash chain. Compliance role only.
+ * and rule; read one record; export as NDJSON or CSV, sealed; verify the log. Compliance role only,
+ * but for the public key, which anyone verifying an export needs.
  */
 export function createComplianceRoutes(deps: ComplianceRoutesDeps): Router {
   const router = Router();
-  const requireCompliance: RequestHandler = (request, _response, next) => {
-    const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    if (!token) return next(new AppError(ErrorCode.Unauthorized, 'A Bearer token is required'));
-    if (deps.complianceTokens.some((expected) => matches(token, expected))) return next();
-    if (deps.otherTokens?.some((expected) => matches(token, expected))) {
-      return next(new AppError(ErrorCode.Forbidden, 'The audit log is for the compliance role only'));
-    }
-    next(new AppError(ErrorCode.Unauthorized, 'The Bearer token is not valid'));
-  };
+  const requireCompliance = requireBearer(deps.complianceTokens, {
+    forbidden: deps.otherTokens ?? [],
+    forbiddenMessage: 'The audit log is for the compliance role only',
+    what: 'the audit log',
+  });
   const filters = (query: unknown) => {
     const parsed = Query.safeParse(query);
-    if (!parsed.success)
-      throw new InvalidInputError(
-        parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
-      );
+    if (!parsed.success) throw new InvalidInputError(summarizeIssues(parsed.error.issues));
     const q = parsed.data;
     return {
       patientPseudonym: q.patient,
@@ -64,6 +54,15 @@ export function createComplianceRoutes(deps: ComplianceRoutesDeps): Router {
       afterSeq: q.after,
     };
   };
+
+  // PEM (SPKI). Compare its key id with the one the DBA or security officer recorded out of band: a
+  // verifier that trusts whatever key the server hands it proves nothing.
+  router.get('/v1/audit/public-key', (_request, response) => {
+    response
+      .type('application/x-pem-file')
+      .set('aloe-key-id', deps.audit.signer.keyId)
+      .send(deps.audit.signer.publicKeyPem);
+  });
 
   router.use('/v1/audit', requireCompliance);
 
@@ -81,19 +80,29 @@ export function createComplianceRoutes(deps: ComplianceRoutesDeps): Router {
     response.json(row);
   });
 
-  // Exports stream every matching row (paged internally) as NDJSON or CSV.
+  // Exports stream every matching row (paged internally) as NDJSON or CSV, then a signed seal; a log
+  // that does not verify is answered 409 with the verdict, and nothing is signed.
   router.get('/v1/audit/export', async (request, response) => {
     const format = request.query.format === 'csv' ? 'csv' : 'ndjson';
-    const base = filters({ ...request.query, limit: 1_000 });
-    response.type(format === 'csv' ? 'text/csv' : 'application/x-ndjson');
-    if (format === 'csv') response.write(`${CSV_HEADER}\n`);
-    let afterSeq = base.afterSeq ?? 0;
-    for (;;) {
-      const page = await deps.audit.search({ ...base, afterSeq });
-      for (const row of page)
-        response.write(format === 'csv' ? `${toCsvRow(row)}\n` : `${JSON.stringify(row)}\n`);
-      if (page.length < 1_000) break;
-      afterSeq = page.at(-1)!.seq;
+    const { limit: _limit, afterSeq, ...search } = filters({ ...request.query, limit: 1_000 });
+    const filterLabel = Object.fromEntries(
+      Object.entries({ ...search, afterSeq }).filter(
+        (entry): entry is [string, string | number] => entry[1] !== undefined,
+      ),
+    );
+    let started = false;
+    const result = await exportAuditLog(
+      deps.audit,
+      { filters: search, afterSeq, filterLabel, format },
+      (chunk) => {
+        if (!started) response.type(format === 'csv' ? 'text/csv' : 'application/x-ndjson');
+        started = true;
+        return response.write(chunk);
+      },
+    );
+    if (!result.ok) {
+      response.status(409).json(result.verdict);
+      return;
     }
     response.end();
   });

@@ -15,10 +15,14 @@ async function call(path, init = {}) {
   if (!token) throw new Error('Enter the compliance token first');
   const response = await fetch(path, { ...init, headers: { authorization: `Bearer ${token}` } });
   if (!response.ok) {
-    // The API answers errors as FHIR OperationOutcome: the message in details.text, the code in diagnostics.
-    const outcome = await response.json().catch(() => undefined);
-    const issue = outcome?.issue?.[0];
-    const message = issue?.details?.text ?? issue?.diagnostics ?? response.statusText;
+    // The API answers errors as FHIR OperationOutcome: the message in details.text, the code in diagnostics;
+    // an export of a log that does not verify answers the verdict (409).
+    const body = await response.json().catch(() => undefined);
+    const issue = body?.issue?.[0];
+    const message =
+      body?.ok === false
+        ? `the log does not verify, so it is not exported: ${brokenText(body)}`
+        : (issue?.details?.text ?? issue?.diagnostics ?? response.statusText);
     throw new Error(`${response.status}: ${message}`);
   }
   return response;
@@ -69,10 +73,13 @@ async function show(seq) {
   $('#detail').hidden = false;
 }
 
+const brokenText = (verdict) =>
+  `${verdict.firstBrokenSeq === null ? 'Chain broken' : `Chain broken at record #${verdict.firstBrokenSeq}`}: ${verdict.reason} (${verdict.code})`;
+
 async function verify() {
   const verdict = await (await call('/v1/audit/verify', { method: 'POST' })).json();
   if (verdict.ok) say(`Chain intact: ${verdict.rows} row(s) verified`, 'ok');
-  else say(`Chain broken at record #${verdict.firstBrokenSeq}: ${verdict.reason}`, 'error');
+  else say(brokenText(verdict), 'error');
 }
 
 async function exportAs(format) {
