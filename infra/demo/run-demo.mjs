@@ -91,6 +91,7 @@ await start(
   {
     KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`,
     FHIR_ADAPTER_HTTP_PORT: adapterPort,
+    FHIR_ADAPTER_PUBLIC_URL: `http://127.0.0.1:${adapterPort}`,
     FHIR_ADAPTER_METRICS_PORT: process.env.FHIR_ADAPTER_METRICS_PORT ?? '9466',
     FHIR_ADAPTER_FHIR_BASE_URL: fhirBase,
     FHIR_ADAPTER_CDS_ALLOW_UNAUTHENTICATED: 'true',
@@ -188,6 +189,21 @@ for (const card of (await sign.json()).cards)
     `  [${card.indicator}] ${card.summary}; suggestions: ${(card.suggestions ?? []).map((s) => s.label).join('; ') || 'none'}`,
   );
 
+// The sets this run publishes, by patient (the broker outlives a run: earlier runs' sets are skipped).
+const suggestionSets = new Map();
+const setReader = await runConsumer({
+  kafka,
+  contract: Topics.suggestions,
+  groupId: `aloe-demo-sets-${randomUUID()}`,
+  producer,
+  logger,
+  fromBeginning: false,
+  handle: async (set) => {
+    suggestionSets.set(set.patient.pseudonym, set);
+  },
+});
+await setReader.joined;
+
 step('Inference: Aloe over gRPC on node-llama-cpp (ALOE_MODEL unset → the generated TEST MODEL)');
 await start(
   'inference',
@@ -219,25 +235,15 @@ await start(
 );
 
 step('Annotated suggestion sets of the six contexts (guardrails consumes them from Kafka)');
-const suggestionSets = new Map();
-const setReader = await runConsumer({
-  kafka,
-  contract: Topics.suggestions,
-  groupId: `aloe-demo-sets-${randomUUID()}`,
-  producer,
-  logger,
-  handle: async (set) => {
-    suggestionSets.set(set.contextId, set);
-  },
-});
-await setReader.joined;
+// By patient: an unchanged chart (a later run, the same chart opened twice) gets its earlier set again.
+const pseudonymOf = (contextId) => contexts.get(contextId)?.patient.pseudonym;
 const setsDeadline = Date.now() + 120_000;
-while (requested.some((r) => !suggestionSets.has(r.contextId)) && Date.now() < setsDeadline) {
+while (requested.some((r) => !suggestionSets.has(pseudonymOf(r.contextId))) && Date.now() < setsDeadline) {
   await new Promise((resolve) => setTimeout(resolve, 100));
 }
 await setReader.stop();
 for (const { patientId, contextId } of requested) {
-  const set = suggestionSets.get(contextId);
+  const set = suggestionSets.get(pseudonymOf(contextId));
   if (!set) {
     console.error(`  ${patientId}: no suggestion set yet`);
     continue;

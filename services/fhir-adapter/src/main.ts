@@ -1,7 +1,7 @@
 // Wiring only: configuration → logger → Kafka → EHR client → HTTP server and consumer → shutdown.
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { FhirAdapterConfig } from '@aloe/shared/config';
+import { DEVELOPMENT_PSEUDONYM_KEY, FhirAdapterConfig } from '@aloe/shared/config';
 import { openKafka, runConsumer, topicsWithPrefix } from '@aloe/shared/kafka';
 import { createConsumerMetrics, createMetricsRegistry, startMetricsServer } from '@aloe/shared/metrics';
 import type { AuditEvent, Feedback } from '@aloe/shared/schemas';
@@ -12,11 +12,15 @@ import { createRedisCardStore } from './cards/redis-card-store.js';
 import { pseudonymize } from './context/pseudonymize.js';
 import { type AccessTokenProvider, createBackendAuth, staticBearer } from './ehr/backend-auth.js';
 import { createAuthorizedClient } from './ehr/fhir-client.js';
+import { readEarlierWrites, readSetWrites } from './ehr/read-aloe-writes.js';
 import { submitTransaction } from './ehr/submit-transaction.js';
+import { applyReview } from './flows/apply-review.js';
 import { applySuggestions } from './flows/apply-suggestions.js';
 import { type CaptureDeps, captureContext, contextFromPrefetch } from './flows/capture-context.js';
 import { type PublishContextDeps, publishCapturedContext, publishContext } from './flows/publish-context.js';
+import { memoryReplayStore, redisReplayStore } from './http/replay-store.js';
 import { createEhrJwtVerifier } from './http/verify-ehr-jwt.js';
+import { openRedis } from './redis/open-redis.js';
 
 const { config, logger, shutdown } = bootService({
   service: 'fhir-adapter',
@@ -56,6 +60,12 @@ const cards: CardStore = config.cardStore.url
   ? await createRedisCardStore({ ...config.cardStore, url: config.cardStore.url })
   : new MemoryCardStore();
 shutdown.onShutdown('card store', () => cards.close());
+// The ids of accepted CDS Hooks tokens: shared by the replicas when they share Redis.
+const replayRedis = config.cardStore.url
+  ? await openRedis(config.cardStore.url, 'FHIR_ADAPTER_CARD_STORE_URL')
+  : undefined;
+if (replayRedis) shutdown.onShutdown('token replay store', () => replayRedis.close());
+const replay = replayRedis ? redisReplayStore(replayRedis, config.cardStore.keyPrefix) : memoryReplayStore();
 const audit = (event: AuditEvent) =>
   producer.send(topics.audit, [{ key: event.patientPseudonym ?? 'none', value: event }]);
 const capture: CaptureDeps = {
@@ -89,6 +99,10 @@ if (config.cds.allowUnauthenticated) {
     'FHIR_ADAPTER_CDS_ALLOW_UNAUTHENTICATED is on: CDS Hooks calls are NOT authenticated. Development only.',
   );
 }
+if (config.pseudonymKey === DEVELOPMENT_PSEUDONYM_KEY)
+  logger.warn(
+    'FHIR_ADAPTER_PSEUDONYM_KEY is the public development key: pseudonyms (and sealed sidebar sessions) can be reproduced by anyone. Set a secret of 32+ characters in production.',
+  );
 if (!config.apiToken)
   logger.warn(
     'FHIR_ADAPTER_API_TOKEN is not set: the analyze API and subscription endpoint are open. Development only.',
@@ -103,13 +117,18 @@ const app = createApp({
   publicBaseUrl: config.publicUrl,
   verifyEhrJwt:
     config.cds.issuers.length > 0
-      ? createEhrJwtVerifier({
-          issuers: config.cds.issuers,
-          jkuAllowList: config.cds.jkuAllowList,
-          jwks: config.cds.jwks as never,
-        })
+      ? createEhrJwtVerifier(
+          {
+            issuers: config.cds.issuers,
+            jkuAllowList: config.cds.jkuAllowList,
+            jwks: config.cds.jwks as never,
+            tenants: config.cds.tenants,
+          },
+          { replay },
+        )
       : undefined,
   allowUnauthenticated: config.cds.allowUnauthenticated,
+  fhirServers: config.cds.fhirServers,
   cards,
   sidebarLaunchUrl: config.sidebarLaunchUrl,
   sidebar: {
@@ -145,18 +164,20 @@ await new Promise<void>((resolve) => server.once('listening', resolve));
 const httpPort = (server.address() as AddressInfo).port;
 shutdown.onShutdown('HTTP server', () => new Promise<void>((resolve) => server.close(() => resolve())));
 
+const consumerMetrics = createConsumerMetrics(registry);
 const consumer = await runConsumer({
   kafka,
   contract: topics.suggestions,
   groupId: config.groupId,
   producer,
   logger,
-  onOutcome: createConsumerMetrics(registry).record,
+  onOutcome: consumerMetrics.record,
   handle: async (set) => {
     const ehr = await client();
     await applySuggestions(set, {
       cards,
       submit: (bundle) => submitTransaction(ehr, bundle),
+      readEarlier: (earlierOf) => readEarlierWrites(ehr, earlierOf),
       audit,
       logger,
       newId: randomUUID,
@@ -165,6 +186,28 @@ const consumer = await runConsumer({
   },
 });
 shutdown.onShutdown('suggestions consumer', () => consumer.stop());
+// Clinicians' acceptances reach the EHR: the resource reviewed, the clinician the Provenance's verifier.
+const reviews = await runConsumer({
+  kafka,
+  contract: topics.feedback,
+  groupId: `${config.groupId}-reviews`,
+  producer,
+  logger,
+  onOutcome: consumerMetrics.record,
+  handle: async (feedback) => {
+    const ehr = await client();
+    await applyReview(feedback, {
+      fhirBase: config.fhir.baseUrl,
+      readSet: (setId) => readSetWrites(ehr, setId),
+      submit: (bundle) => submitTransaction(ehr, bundle),
+      audit,
+      logger,
+      newId: randomUUID,
+      now,
+    });
+  },
+});
+shutdown.onShutdown('feedback consumer', () => reviews.stop());
 logger.info(
   { port: httpPort, metricsPort: metricsServer.port, fhirBase: config.fhir.baseUrl },
   'fhir-adapter ready',

@@ -31,14 +31,18 @@ export async function createEhrSigner() {
       expSeconds?: number;
       iatSeconds?: number;
       jti?: string;
+      /** null: leave the claim or header out. */
+      sub?: string | null;
+      typ?: string | null;
+      tenant?: string;
     } = {},
   ) => {
     const alg = overrides.alg ?? 'ES384';
     const nowSeconds = Math.floor(Date.now() / 1000);
-    return new SignJWT({ tenant: 'tenant-1' })
+    const token = new SignJWT({ tenant: overrides.tenant ?? 'tenant-1' })
       .setProtectedHeader({
         alg,
-        typ: 'JWT',
+        ...(overrides.typ === null ? {} : { typ: overrides.typ ?? 'JWT' }),
         kid: overrides.kid ?? (alg === 'ES384' ? 'ehr-es384' : 'ehr-rs384'),
         ...(overrides.jku ? { jku: overrides.jku } : {}),
       })
@@ -46,8 +50,9 @@ export async function createEhrSigner() {
       .setAudience(aud)
       .setIssuedAt(overrides.iatSeconds ?? nowSeconds)
       .setExpirationTime(overrides.expSeconds ?? nowSeconds + 300)
-      .setJti(overrides.jti ?? randomUUID())
-      .sign(alg === 'ES384' ? es.privateKey : rs.privateKey);
+      .setJti(overrides.jti ?? randomUUID());
+    if (overrides.sub !== null) token.setSubject(overrides.sub ?? 'ehr-cds-client');
+    return token.sign(alg === 'ES384' ? es.privateKey : rs.privateKey);
   };
   return { jwks, sign };
 }

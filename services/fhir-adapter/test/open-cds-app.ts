@@ -20,6 +20,7 @@ export function openCdsApp(options: {
     publicBaseUrl: 'https://aloe.hospital.example',
     verifyEhrJwt: undefined,
     allowUnauthenticated: true,
+    fhirServers: [],
     cards: options.cards,
     sidebarLaunchUrl: options.sidebarLaunchUrl,
     pseudonymOf: () => options.pseudonym,

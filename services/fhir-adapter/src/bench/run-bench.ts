@@ -203,6 +203,7 @@ async function measureHook(
       publicBaseUrl,
       verifyEhrJwt: createEhrJwtVerifier({ issuers: ['https://ehr.bench/'], jkuAllowList: [], jwks }),
       allowUnauthenticated: false,
+      fhirServers: [],
       cards,
       sidebarLaunchUrl: 'https://aloe.bench.example/launch',
       pseudonymOf: () => pseudonym,

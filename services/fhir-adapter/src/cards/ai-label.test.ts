@@ -89,6 +89,7 @@ describe('the AI label and the disclaimer on everything that shows model text', 
           submitted.push(bundle);
           return { references: [], created: 0 };
         },
+        readEarlier: async () => ({ unreviewed: [], newer: [] }),
         audit: async () => undefined,
         logger: { info: () => undefined, warn: () => undefined } as never,
         newId: () => 'id',

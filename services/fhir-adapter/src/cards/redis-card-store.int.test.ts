@@ -8,6 +8,8 @@ import { createClient } from '@redis/client';
 import request from 'supertest';
 import { openCdsApp } from '../../test/open-cds-app.js';
 import { setFor } from '../../test/suggestion-set.js';
+import { redisReplayStore } from '../http/replay-store.js';
+import { openRedis } from '../redis/open-redis.js';
 import type { CardStore } from './card-store.js';
 import { createRedisCardStore } from './redis-card-store.js';
 import { cardUuid } from './suggestion-to-card.js';
@@ -200,6 +202,32 @@ describeWithRedis('when Redis is not there', () => {
     } finally {
       redis.kill();
       await store.close().catch(() => undefined);
+    }
+  });
+});
+
+describeWithRedis('the token replay store on Redis, shared by replicas', () => {
+  it('remembers a jti for one replica and refuses it at another until it expires', async () => {
+    const port = await freePort();
+    const redis = await startRedis(port);
+    const url = `redis://127.0.0.1:${port}`;
+    const [clientA, clientB] = [await openRedis(url, 'TEST'), await openRedis(url, 'TEST')];
+    try {
+      const [replicaA, replicaB] = [redisReplayStore(clientA, 'test:'), redisReplayStore(clientB, 'test:')];
+      const now = Date.now();
+      expect(await replicaA.remember('https://ehr.example/\njti-1', now + 60_000, now)).toBe(true);
+      expect(await replicaB.remember('https://ehr.example/\njti-1', now + 60_000, now)).toBe(false);
+      // Keyed by issuer: another EHR may use the same jti.
+      expect(await replicaB.remember('https://other-ehr.example/\njti-1', now + 60_000, now)).toBe(true);
+      // Forgotten when the token could no longer pass anyway.
+      expect(await replicaA.remember('https://ehr.example/\njti-2', Date.now() + 50, now)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      expect(await replicaB.remember('https://ehr.example/\njti-2', Date.now() + 60_000, Date.now())).toBe(
+        true,
+      );
+    } finally {
+      await Promise.all([clientA.close(), clientB.close()]);
+      redis.kill();
     }
   });
 });

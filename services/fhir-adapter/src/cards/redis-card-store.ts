@@ -1,6 +1,5 @@
-import { maskSecrets } from '@aloe/shared/config';
 import { KnowledgeReport, SuggestionSet } from '@aloe/shared/schemas';
-import { createClient } from '@redis/client';
+import { openRedis } from '../redis/open-redis.js';
 import { type CardOrigin, type CardStore, knowledgeOriginsOf, originsOf } from './card-store.js';
 
 // Newer wins, atomically: the set is replaced only when the stored one is not newer (ISO timestamps
@@ -24,32 +23,7 @@ export async function createRedisCardStore(options: {
   keyPrefix: string;
   ttlSeconds: number;
 }): Promise<CardStore> {
-  let connected = false;
-  const client = createClient({
-    url: options.url,
-    // Calls made while the connection is down fail at once instead of waiting for it: a CDS Hooks
-    // call then gets the pending card, not a wait.
-    disableOfflineQueue: true,
-    socket: {
-      connectTimeout: 2_000,
-      // At start-up, three tries and a clear error; once connected, reconnect for as long as it takes.
-      // (A new Error, not `cause` itself: the client checks `instanceof Error`, and a socket error made
-      // in another realm, as under jest, would fail that check and retry forever.)
-      reconnectStrategy: (retries, cause) =>
-        connected ? Math.min(100 * 2 ** retries, 5_000) : retries >= 2 ? new Error(cause.message) : 200,
-    },
-  });
-  // Without a listener, a dropped connection would crash the process.
-  client.on('error', () => {});
-  try {
-    await client.connect();
-  } catch (cause) {
-    throw new Error(
-      `FHIR_ADAPTER_CARD_STORE_URL: cannot reach Redis at ${maskSecrets(options.url) as string} (${(cause as Error).message})`,
-      { cause },
-    );
-  }
-  connected = true;
+  const client = await openRedis(options.url, 'FHIR_ADAPTER_CARD_STORE_URL');
   const setKey = (pseudonym: string) => `${options.keyPrefix}set:${pseudonym}`;
   const knowledgeKey = (pseudonym: string) => `${options.keyPrefix}knowledge:${pseudonym}`;
   const cardKey = (cardId: string) => `${options.keyPrefix}card:${cardId}`;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { deterministicUuid } from '@aloe/shared/canonical';
 import type { Evidence, Suggestion, SuggestionSet } from '@aloe/shared/schemas';
 import { AI_LABEL } from './ai-label.js';
 import type { CdsCard, CdsLink } from './cds-types.js';
@@ -12,8 +12,7 @@ export const OVERRIDE_REASONS = [
 
 /** A card uuid that is the same for the same suggestion of the same set (feedback maps back to it). */
 export function cardUuid(setId: string, suggestionId: string): string {
-  const hex = createHash('sha256').update(`${setId}/${suggestionId}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  return deterministicUuid(setId, suggestionId);
 }
 
 /**
@@ -86,9 +85,20 @@ function cardDetail(
     .join('\n');
 }
 
-/** Model text is untrusted: it must not become links, images or HTML in the EHR's markdown renderer. */
+/** U+2060 WORD JOINER: invisible, and no GFM autolink pattern matches across it. */
+const JOINER = '\u2060';
+
+/**
+ * Model and EHR text is untrusted: it must not become links, images or HTML in the EHR's markdown
+ * renderer. Markdown syntax is escaped; GFM's bare autolinks (`scheme://…`, `www.…`, `a@b.c`,
+ * `mailto:`), which ignore backslash escapes, are broken by an invisible word joiner, so the text reads
+ * the same and stays text.
+ */
 export function escapeMarkdown(text: string): string {
   return text
-    .replace(/[\\`*_{}[\]()#+!<>|]/g, (character) => `\\${character}`)
-    .replace(/javascript:/gi, 'javascript\\:');
+    .replace(/[\\`*_{}[\]()#+!<>|~]/g, (character) => `\\${character}`)
+    .replace(/:\/\//g, `:${JOINER}//`)
+    .replace(/\b(www)\./gi, `$1${JOINER}.`)
+    .replace(/@/g, `@${JOINER}`)
+    .replace(/\b(javascript|mailto|xmpp|data|vbscript):/gi, `$1${JOINER}:`);
 }

@@ -38,6 +38,7 @@ export async function startLocalService(): Promise<{ url: string; close: () => P
       publicBaseUrl: 'http://127.0.0.1',
       verifyEhrJwt: undefined,
       allowUnauthenticated: true,
+      fhirServers: [],
       cards: new MemoryCardStore(),
       sidebarLaunchUrl: undefined,
       pseudonymOf: (patientId) => pseudonymize(KEY, fhirBase, patientId),

@@ -15,15 +15,17 @@ import {
   type TypedProducer,
 } from '@aloe/shared/kafka';
 import { createLogger } from '@aloe/shared/logging';
-import type { AuditEvent, SuggestionSet } from '@aloe/shared/schemas';
+import type { AuditEvent, Feedback, SuggestionSet } from '@aloe/shared/schemas';
 import { testKafkaBrokers, uniqueName, waitFor } from '@aloe/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Bundle, DetectedIssue, Provenance, Resource } from '@medplum/fhirtypes';
+import type { Bundle, Communication, DetectedIssue, Provenance, Resource } from '@medplum/fhirtypes';
 import { MemoryCardStore } from '../cards/card-store.js';
 import { createFhirClient, type FhirClient } from '../ehr/fhir-client.js';
+import { readEarlierWrites, readSetWrites } from '../ehr/read-aloe-writes.js';
 import { submitTransaction } from '../ehr/submit-transaction.js';
 import { AIAST } from '../write-back/ai-transparency.js';
 import { validationProblems } from '../write-back/validate-resources.js';
+import { applyReview } from './apply-review.js';
 import { applySuggestions } from './apply-suggestions.js';
 
 const logger = createLogger({ service: 'write-back-test', level: 'warn' });
@@ -167,6 +169,7 @@ describe('write-back', () => {
         await applySuggestions(set, {
           cards,
           submit: (bundle) => submitTransaction(client, bundle),
+          readEarlier: (earlierOf) => readEarlierWrites(client, earlierOf),
           audit: async (event) => {
             audits.push(event);
           },
@@ -221,9 +224,10 @@ describe('write-back', () => {
         'Observation/aloe-poly-bp',
       ].sort(),
     );
-    expect(provenance.reason?.[0]?.coding?.[0]?.code).toBe('AIAST');
+    // AIAST is a security label (meta.security); R4 binds Provenance.reason to PurposeOfUse.
+    expect(provenance.reason?.[0]?.coding?.[0]?.code).toBe('TREAT');
 
-    for (const resource of [issues[0]!, communications[0]!]) {
+    for (const resource of [issues[0]!, communications[0]!, provenance]) {
       expect(resource.meta?.security).toEqual([
         expect.objectContaining({ system: AIAST.system, code: 'AIAST' }),
       ]);
@@ -240,7 +244,7 @@ describe('write-back', () => {
     expect(rulesDevices).toHaveLength(1);
     expect(ruleIssue!.meta?.security ?? []).toEqual([]);
     expect(ruleIssue!.author?.reference).toBe(`Device/${rulesDevices[0]!.id}`);
-    expect(rulesProvenance!.reason).toBeUndefined();
+    expect(rulesProvenance!.meta?.security ?? []).toEqual([]);
     expect(rulesProvenance!.target.map((target) => target.reference)).toEqual([
       `DetectedIssue/${ruleIssue!.id}`,
     ]);
@@ -254,9 +258,157 @@ describe('write-back', () => {
     ]) {
       expect(validationProblems(resource)).toEqual([]);
     }
-    // Every delivery is audited; the cards are cached for the patient.
-    expect(audits.map((event) => event.action)).toEqual(['fhir-write', 'fhir-write', 'fhir-write']);
+    // One write, audited; the deliveries after it found the set in the EHR and wrote nothing. The cards
+    // are cached for the patient.
+    expect(audits.map((event) => event.action)).toEqual(['fhir-write']);
     expect(audits[0]?.resourceRefs).toContain(`DetectedIssue/${issues[0]!.id}`);
     expect((await cards.latest(set.patient.pseudonym))?.setId).toBe(set.setId);
+  });
+
+  it('a changed chart supersedes what nobody reviewed; a late older set and a withheld set add nothing; drafts are never references', async () => {
+    const patient = 'Patient/aloe-ckd';
+    const audits: AuditEvent[] = [];
+    const apply = (set: SuggestionSet) =>
+      applySuggestions(set, {
+        cards: new MemoryCardStore(),
+        submit: (bundle) => submitTransaction(client, bundle),
+        readEarlier: (earlierOf) => readEarlierWrites(client, earlierOf),
+        audit: async (event) => void audits.push(event),
+        logger,
+        newId: randomUUID,
+        now: () => new Date(),
+      });
+    const chartSet = (producedAt: string, writeBack = { allowed: true }): SuggestionSet => {
+      const base = suggestionSet();
+      return {
+        ...base,
+        setId: randomUUID(),
+        contextId: randomUUID(),
+        patient: { ref: patient, pseudonym: 'superseding-test-pseudonym' },
+        producedAt,
+        trigger: { kind: 'cds-hook', hook: 'order-sign', hookInstance: 'hook-instance-1' },
+        writeBack,
+        suggestions: [
+          {
+            ...base.suggestions[0]!,
+            citations: ['MedicationRequest/aloe-ckd-metformin', 'MedicationRequest/aloe-draft-1'],
+          },
+          base.suggestions[2]!,
+        ],
+        evidence: [
+          { ref: 'MedicationRequest/aloe-ckd-metformin', kind: 'medication', display: 'Metformin 500 MG' },
+          {
+            ref: 'MedicationRequest/aloe-draft-1',
+            kind: 'medication',
+            display: 'Ibuprofen 600 MG',
+            draft: true,
+          },
+        ],
+      };
+    };
+    const ofSet = async <T extends Resource>(type: string, set: SuggestionSet) =>
+      search<T>(`${type}?_tag=urn:aloe:suggestion-set|${set.setId}`);
+
+    const first = chartSet('2026-11-25T08:00:00.000Z');
+    await apply(first);
+    const [firstIssue] = await ofSet<DetectedIssue>('DetectedIssue', first);
+    const [firstNote] = await ofSet<Communication>('Communication', first);
+    // The draft order is the CDS request's, not the chart's: named in words, never referenced.
+    expect(firstIssue!.implicated).toEqual([{ reference: 'MedicationRequest/aloe-ckd-metformin' }]);
+    expect(firstIssue!.evidence?.[0]?.code?.[0]?.text).toMatch(
+      /^Draft order in the order-sign request hook-instance-1 \(not in the chart\): Ibuprofen 600 MG$/,
+    );
+    const [firstProvenance] = await ofSet<Provenance>('Provenance', first);
+    expect(JSON.stringify(firstProvenance)).not.toContain('aloe-draft-1');
+    expect(firstNote!.status).toBe('in-progress');
+
+    // The chart changed: the new set's suggestions are written, the first set's are superseded.
+    const second = chartSet('2026-11-25T09:00:00.000Z');
+    await apply(second);
+    const [cancelled] = await ofSet<DetectedIssue>('DetectedIssue', first);
+    const [stopped] = await ofSet<Communication>('Communication', first);
+    expect(cancelled).toMatchObject({ id: firstIssue!.id, status: 'cancelled' });
+    expect(cancelled!.meta?.tag).toContainEqual(
+      expect.objectContaining({ system: 'urn:aloe:superseded-by', code: second.setId }),
+    );
+    expect(stopped).toMatchObject({ id: firstNote!.id, status: 'stopped' });
+    expect((await ofSet<DetectedIssue>('DetectedIssue', second))[0]!.status).toBe('preliminary');
+    for (const resource of [cancelled!, stopped!]) expect(validationProblems(resource)).toEqual([]);
+
+    // The first set delivered again, late: the EHR holds a newer analysis, so nothing is written.
+    const writesBefore = audits.length;
+    await apply(first);
+    expect(audits).toHaveLength(writesBefore);
+    expect((await ofSet<DetectedIssue>('DetectedIssue', first))[0]!.status).toBe('cancelled');
+    expect((await ofSet<DetectedIssue>('DetectedIssue', second))[0]!.status).toBe('preliminary');
+
+    // A set the decision withheld from the chart (a deceased patient) writes nothing of its own and
+    // supersedes what the last analysis wrote.
+    const withheld = chartSet('2026-11-25T10:00:00.000Z', { allowed: false });
+    await apply(withheld);
+    await apply(withheld);
+    expect(await ofSet('DetectedIssue', withheld)).toHaveLength(0);
+    expect(await ofSet('Communication', withheld)).toHaveLength(0);
+    expect((await ofSet<DetectedIssue>('DetectedIssue', second))[0]!.status).toBe('cancelled');
+    const active = await search<DetectedIssue>(`DetectedIssue?patient=${patient}&status=preliminary`);
+    expect(active).toHaveLength(0);
+  });
+
+  it('an accepted suggestion becomes reviewed with the clinician as its Provenance verifier, once', async () => {
+    const base = suggestionSet();
+    const set: SuggestionSet = {
+      ...base,
+      patient: { ref: 'Patient/aloe-child', pseudonym: 'review-test-pseudonym' },
+      producedAt: new Date().toISOString(),
+    };
+    const audits: AuditEvent[] = [];
+    const deps = {
+      submit: (bundle: Bundle) => submitTransaction(client, bundle),
+      audit: async (event: AuditEvent) => void audits.push(event),
+      logger,
+      newId: randomUUID,
+      now: () => new Date(),
+    };
+    await applySuggestions(set, {
+      ...deps,
+      cards: new MemoryCardStore(),
+      readEarlier: (earlierOf) => readEarlierWrites(client, earlierOf),
+    });
+    const feedback: Feedback = {
+      feedbackId: randomUUID(),
+      patientPseudonym: set.patient.pseudonym,
+      setId: set.setId,
+      suggestionId: 'ms-1',
+      source: 'sidebar',
+      outcome: 'accepted',
+      userRef: 'Practitioner/dr-review',
+      outcomeTimestamp: new Date().toISOString(),
+    };
+    const review = (answer: Feedback) =>
+      applyReview(answer, {
+        ...deps,
+        fhirBase: set.fhirBase,
+        readSet: (setId) => readSetWrites(client, setId),
+      });
+    await review(feedback);
+    await review(feedback); // redelivered
+    // An override and an answer without a clinician change nothing in the EHR.
+    await review({ ...feedback, feedbackId: randomUUID(), suggestionId: 'cg-1', outcome: 'overridden' });
+    await review({ ...feedback, feedbackId: randomUUID(), suggestionId: 'cg-1', userRef: undefined });
+
+    const [issue] = await search<DetectedIssue>(
+      `DetectedIssue?identifier=urn:aloe:suggestion|${set.contextId}/ms-1`,
+    );
+    const [note] = await search<Communication>(
+      `Communication?identifier=urn:aloe:suggestion|${set.contextId}/cg-1`,
+    );
+    expect(issue!.status).toBe('final');
+    expect(issue!.meta?.versionId).not.toBe('1');
+    expect(note!.status).toBe('in-progress');
+    const [provenance] = await search<Provenance>(`Provenance?_tag=urn:aloe:provenance|${set.setId}/model`);
+    const verifiers = provenance!.agent.filter((agent) => agent.type?.coding?.[0]?.code === 'verifier');
+    expect(verifiers.map((agent) => agent.who?.reference)).toEqual(['Practitioner/dr-review']);
+    expect(validationProblems(provenance!)).toEqual([]);
+    expect(audits.filter((event) => event.correlationId === feedback.feedbackId)).toHaveLength(1);
   });
 });

@@ -5,11 +5,14 @@ import { buildAuditEvent } from '../audit/audit-event.js';
 import { assertAiDisclaimer } from '../cards/ai-label.js';
 import type { CardStore } from '../cards/card-store.js';
 import { buildWriteBackTransaction } from '../write-back/build-transaction.js';
+import { type EarlierWrites, setIdOf, supersedeEarlier } from '../write-back/supersede.js';
 import { assertValidBundle } from '../write-back/validate-resources.js';
 
 export interface ApplySuggestionsDeps {
   cards: CardStore;
   submit: (bundle: Bundle) => Promise<{ references: string[]; created: number }>;
+  /** What earlier analyses of the patient wrote (EHR reads): superseded, or proof this set is stale. */
+  readEarlier: (set: SuggestionSet) => Promise<EarlierWrites>;
   audit: (event: AuditEvent) => Promise<void>;
   logger: Logger;
   newId: () => string;
@@ -18,23 +21,41 @@ export interface ApplySuggestionsDeps {
 
 /**
  * Handles one annotated suggestion set from Kafka (refused, to the DLQ, when its disclaimer does not
- * say it is AI-generated): caches it as the patient's cards, then writes the
- * allowed and warned suggestions back to the EHR in one idempotent transaction (validated first) and
- * records the write for the audit. A redelivered set is harmless: the cache keeps the newest set and
- * the conditional creates write nothing twice.
+ * say it is AI-generated): caches it as the patient's cards, then, in one idempotent transaction
+ * (validated first), writes its allowed and warned suggestions back to the EHR and supersedes what
+ * earlier analyses of the chart wrote and nobody reviewed; records the write for the audit. A set the
+ * decision withheld from the chart (a deceased patient) only supersedes. A set delivered again (a
+ * redelivery, an unchanged chart reopened) writes nothing: the EHR already holds its suggestions (and
+ * the conditional creates would match them), and a set older than what the EHR holds is not written.
  */
 export async function applySuggestions(set: SuggestionSet, deps: ApplySuggestionsDeps): Promise<void> {
   assertAiDisclaimer(set);
   await deps.cards.put(set);
-  const bundle = buildWriteBackTransaction(set);
   const logFields = { setId: set.setId, contextId: set.contextId, patientPseudonym: set.patient.pseudonym };
-  if (!bundle) {
+  const earlier = await deps.readEarlier(set);
+  const superseding = supersedeEarlier(set, earlier);
+  if (superseding.stale) {
     deps.logger.info(
-      { ...logFields, suggestions: set.suggestions.length },
-      'nothing to write back (all blocked or none)',
+      logFields,
+      'a newer analysis of the chart is already in the EHR; this set is not written',
     );
     return;
   }
+  const writeBack = set.writeBack ?? { allowed: true };
+  if (!writeBack.allowed)
+    deps.logger.info({ ...logFields, reason: writeBack.reason }, 'suggestions withheld from the chart');
+  // The set again (an unchanged chart reopened, a redelivery): the EHR already holds it.
+  const written = earlier.unreviewed.some((resource) => setIdOf(resource) === set.setId);
+  const own = writeBack.allowed && !written ? buildWriteBackTransaction(set) : undefined;
+  const entries = [...(own?.entry ?? []), ...superseding.entries];
+  if (entries.length === 0) {
+    deps.logger.info(
+      { ...logFields, suggestions: set.suggestions.length },
+      'nothing to write back (all blocked, withheld or none)',
+    );
+    return;
+  }
+  const bundle: Bundle = { resourceType: 'Bundle', type: 'transaction', entry: entries };
   assertValidBundle(bundle);
   const startedAt = performance.now();
   const result = await deps.submit(bundle);
@@ -47,7 +68,12 @@ export async function applySuggestions(set: SuggestionSet, deps: ApplySuggestion
         fhirBase: set.fhirBase,
         resourceRefs: result.references,
         correlationId: set.contextId,
-        detail: { setId: set.setId, entries: bundle.entry?.length ?? 0, created: result.created },
+        detail: {
+          setId: set.setId,
+          entries: entries.length,
+          created: result.created,
+          superseded: superseding.entries.length,
+        },
       },
       deps,
     ),
@@ -56,7 +82,8 @@ export async function applySuggestions(set: SuggestionSet, deps: ApplySuggestion
     {
       ...logFields,
       created: result.created,
-      entries: bundle.entry?.length ?? 0,
+      superseded: superseding.entries.length,
+      entries: entries.length,
       durationMs: Math.round(performance.now() - startedAt),
     },
     'suggestions written back',

@@ -88,6 +88,7 @@ beforeAll(async () => {
     publicBaseUrl: 'http://127.0.0.1',
     verifyEhrJwt: undefined,
     allowUnauthenticated: false,
+    fhirServers: [],
     cards: new MemoryCardStore(),
     sidebarLaunchUrl: undefined,
     pseudonymOf: (patientId) => pseudonymize(KEY, fhirBase, patientId),

@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
-import { AppError, ErrorCode, InvalidInputError } from '@aloe/shared/errors';
+import { InvalidInputError } from '@aloe/shared/errors';
+import { requireBearer } from '@aloe/shared/http';
 import { TaskKind } from '@aloe/shared/schemas';
 import { type RequestHandler, Router } from 'express';
 import { z } from 'zod';
@@ -21,15 +21,10 @@ const PatientId = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'must be a FHIR id'
  */
 export function createApiRoutes(deps: ApiRoutesDeps): Router {
   const router = Router();
-  const authenticate: RequestHandler = (request, _response, next) => {
-    if (deps.apiToken === undefined) return next();
-    const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '');
-    const expected = Buffer.from(deps.apiToken);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      return next(new AppError(ErrorCode.Unauthorized, 'A valid Bearer API token is required'));
-    }
-    next();
-  };
+  const authenticate: RequestHandler =
+    deps.apiToken === undefined
+      ? (_request, _response, next) => next()
+      : requireBearer([deps.apiToken], { what: 'the API (FHIR_ADAPTER_API_TOKEN)' });
 
   router.post('/api/v1/patients/:id/analyze', authenticate, async (request, response) => {
     const patientId = PatientId.safeParse(request.params.id);

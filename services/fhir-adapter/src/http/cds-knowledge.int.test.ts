@@ -78,6 +78,7 @@ function appFor(fhirBase: string): Express {
     publicBaseUrl: 'https://aloe.hospital.example',
     verifyEhrJwt: undefined,
     allowUnauthenticated: true,
+    fhirServers: [],
     cards,
     sidebarLaunchUrl: SIDEBAR,
     pseudonymOf: (id) => pseudonymize(TEST_PSEUDONYM_KEY, fhirBase, id),

@@ -17,6 +17,7 @@ import { setFor } from '../../test/suggestion-set.js';
 import { createApp } from '../app.js';
 import { MemoryCardStore } from '../cards/card-store.js';
 import { cardUuid } from '../cards/suggestion-to-card.js';
+import { memoryReplayStore } from './replay-store.js';
 import { createEhrJwtVerifier } from './verify-ehr-jwt.js';
 
 const CDS_DATA = join(process.cwd(), '../../../shared/data/cds-hooks');
@@ -48,10 +49,16 @@ beforeEach(() => {
   cards = new MemoryCardStore();
   analyses.length = 0;
   published.length = 0;
-  app = createApp({
+  app = createApp(appDeps());
+});
+
+function appDeps(): Parameters<typeof createApp>[0] {
+  return {
     publicBaseUrl: PUBLIC_URL,
     verifyEhrJwt: createEhrJwtVerifier({ issuers: [EHR_ISSUER], jkuAllowList: [jku], jwks: signer.jwks }),
     allowUnauthenticated: false,
+    // The FHIR server the CDS Hooks spec's examples name, as an EHR's own would be configured.
+    fhirServers: ['http://hooks.smarthealthit.org:9080'],
     cards,
     sidebarLaunchUrl: SIDEBAR,
     pseudonymOf: (patientId) => `pseudonym-of-${patientId}`,
@@ -64,8 +71,8 @@ beforeEach(() => {
     logger: createLogger({ service: 'cds-test', level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     newId: () => crypto.randomUUID(),
     ready: async () => true,
-  });
-});
+  };
+}
 
 const aud = (path: string) => `${PUBLIC_URL}${path}`;
 const readJson = (path: string) => JSON.parse(readFileSync(join(CDS_DATA, path), 'utf8'));
@@ -385,4 +392,56 @@ describe('EHR JWT', () => {
       `Bearer ${await signer.sign(aud(path), { jku: 'https://evil.example/jwks.json' })}`,
       /not on the allow-list/,
     ));
+  it('refuses a token without sub (the CDS client id)', async () =>
+    refusedWith(`Bearer ${await signer.sign(aud(path), { sub: null })}`, /no sub/));
+  it('refuses a header without typ JWT, or with another typ', async () => {
+    await refusedWith(`Bearer ${await signer.sign(aud(path), { typ: null })}`, /typ must be JWT/);
+    await refusedWith(`Bearer ${await signer.sign(aud(path), { typ: 'at+jwt' })}`, /typ must be JWT/);
+  });
+  it('refuses a call about another FHIR server, and a tenant not served', async () => {
+    app = createApp({
+      ...appDeps(),
+      verifyEhrJwt: createEhrJwtVerifier({
+        issuers: [EHR_ISSUER],
+        jkuAllowList: [jku],
+        jwks: signer.jwks,
+        tenants: ['tenant-1'],
+      }),
+      fhirServers: ['https://ehr.example.org/fhir/'],
+    });
+    const call = async (body: object, tenant?: string) =>
+      request(app)
+        .post(path)
+        .set('authorization', `Bearer ${await signer.sign(aud(path), tenant ? { tenant } : {})}`)
+        .send(body);
+    expect((await call({ ...patientView, fhirServer: 'https://ehr.example.org/fhir' })).status).toBe(200);
+    expect((await call(patientView)).status).toBe(200);
+    analyses.length = 0;
+    const otherServer = await call({ ...patientView, fhirServer: 'https://other-ehr.example/fhir' });
+    expect(otherServer.status).toBe(403);
+    expect(otherServer.body.issue[0].details.text).toMatch(/fhirServer is not the EHR this service reads/);
+    const otherTenant = await call(patientView, 'tenant-2');
+    expect(otherTenant.status).toBe(403);
+    expect(otherTenant.body.issue[0].details.text).toMatch(/tenant tenant-2 is not one this service serves/);
+    expect(analyses).toHaveLength(0);
+  });
+  it('refuses a jti replayed to another replica when the replicas share the replay store', async () => {
+    const shared = memoryReplayStore();
+    const replica = () =>
+      createApp({
+        ...appDeps(),
+        verifyEhrJwt: createEhrJwtVerifier(
+          { issuers: [EHR_ISSUER], jkuAllowList: [jku], jwks: signer.jwks },
+          { replay: shared },
+        ),
+      });
+    const token = await signer.sign(aud(path));
+    await request(replica()).post(path).set('authorization', `Bearer ${token}`).send(patientView).expect(200);
+    const replayed = await request(replica())
+      .post(path)
+      .set('authorization', `Bearer ${token}`)
+      .send(patientView)
+      .expect(401);
+    expect(replayed.body.issue[0].details.text).toMatch(/already used/);
+  });
 });

@@ -25,6 +25,8 @@ export interface CdsRoutesDeps {
   verifyEhrJwt: EhrJwtVerifier | undefined;
   /** Development only: accept calls without a valid EHR JWT. */
   allowUnauthenticated: boolean;
+  /** FHIR servers an authenticated call may name (`fhirServer`): the EHR this adapter reads. */
+  fhirServers: readonly string[];
   cards: CardStore;
   /** The SMART app launch URL of the sidebar page, shown as a `smart` link on every card. */
   sidebarLaunchUrl: string | undefined;
@@ -57,6 +59,7 @@ const TASKS_BY_HOOK: Record<string, TaskKind[]> = {
 export function createCdsRoutes(deps: CdsRoutesDeps): Router {
   const router = Router();
   const logger = deps.logger.child({ component: 'cds-hooks' });
+  const fhirServers = new Set(deps.fhirServers.map(withoutSlash));
   const sidebar: CdsLink | undefined = deps.sidebarLaunchUrl
     ? { label: 'Open the Aloe assistant', url: deps.sidebarLaunchUrl, type: 'smart' }
     : undefined;
@@ -82,6 +85,11 @@ export function createCdsRoutes(deps: CdsRoutesDeps): Router {
     const call = parsed.data;
     if (call.hook !== service.hook)
       throw new InvalidInputError(`Service ${service.id} answers ${service.hook}, not ${call.hook}`);
+    if (!deps.allowUnauthenticated && call.fhirServer && !fhirServers.has(withoutSlash(call.fhirServer)))
+      throw new AppError(
+        ErrorCode.Forbidden,
+        'fhirServer is not the EHR this service reads (FHIR_ADAPTER_CDS_FHIR_SERVERS): its chart cannot be checked here',
+      );
     const { patientId } = call.context;
     const pseudonym = deps.pseudonymOf(patientId);
     const prefetched = fromPrefetch(call.prefetch ?? undefined, patientId);
@@ -189,6 +197,7 @@ export function createCdsRoutes(deps: CdsRoutesDeps): Router {
       feedback.push({
         feedbackId: deps.newId(),
         patientPseudonym: origin.patientPseudonym,
+        setId: origin.setId,
         suggestionId: origin.suggestionId,
         ...(origin.ruleId ? { ruleId: origin.ruleId } : {}),
         cardId: item.card,
@@ -218,6 +227,8 @@ function unreadableCard(pseudonym: string, reason: string, sidebar: CdsLink | un
     ...(sidebar ? { links: [sidebar] } : {}),
   };
 }
+
+const withoutSlash = (url: string) => url.replace(/\/+$/, '');
 
 /** The absolute URL the EHR called, as it must appear in the JWT `aud`. */
 function calledUrl(publicBaseUrl: string, request: Request): string {

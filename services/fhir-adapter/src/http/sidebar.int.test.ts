@@ -4,16 +4,18 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSandboxEhr, FHIR_BASE_PATH } from '@aloe/sandbox-ehr';
+import { createSandboxEhr, FHIR_BASE_PATH, SANDBOX_CLINICIAN } from '@aloe/sandbox-ehr';
 import { createLogger } from '@aloe/shared/logging';
 import type { ContextItem, Feedback, PatientContext } from '@aloe/shared/schemas';
 import { testChromium } from '@aloe/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { type Browser, chromium } from 'playwright-core';
 import { chartDeps } from '../../test/chart-deps.js';
 import { setFor } from '../../test/suggestion-set.js';
 import { createApp } from '../app.js';
 import { MemoryCardStore } from '../cards/card-store.js';
+import { cardUuid } from '../cards/suggestion-to-card.js';
 import { checkChart } from '../flows/check-chart.js';
 
 const CHROMIUM = testChromium('sidebar browser tests');
@@ -50,6 +52,7 @@ describeInBrowser('the SMART sidebar page', () => {
     publicBaseUrl: string,
     secret = SECRET,
     sessionLimits: { sessionIdleMs?: number; sessionMaxMs?: number } = {},
+    issuers = [`${ehr}${FHIR_BASE_PATH}`],
   ) =>
     createApp({
       ...deps,
@@ -57,11 +60,12 @@ describeInBrowser('the SMART sidebar page', () => {
       publicBaseUrl,
       verifyEhrJwt: undefined,
       allowUnauthenticated: true,
+      fhirServers: [],
       sidebarLaunchUrl: `${publicBaseUrl}/sidebar/launch`,
       sidebar: {
         ...deps,
         publicBaseUrl,
-        issuers: [`${ehr}${FHIR_BASE_PATH}`],
+        issuers,
         clientId: 'aloe-sidebar',
         secret,
         ...sessionLimits,
@@ -110,12 +114,16 @@ describeInBrowser('the SMART sidebar page', () => {
 
     await page.click('button[value=accepted]');
     await page.waitForSelector('.done');
+    // The clinician the EHR signed in (its verified id_token's fhirUser) answered this card of this set.
     expect(published).toMatchObject([
       {
         patientPseudonym: set.patient.pseudonym,
+        setId: set.setId,
         suggestionId: 's1',
+        cardId: cardUuid(set.setId, 's1'),
         source: 'sidebar',
         outcome: 'accepted',
+        userRef: SANDBOX_CLINICIAN,
       },
     ]);
     await page.close();
@@ -304,6 +312,117 @@ describeInBrowser('the SMART sidebar page', () => {
       redirect: 'manual',
     });
     expect(forged.status).toBe(400);
+  });
+
+  it('binds the launch to the browser that started it: its callback in another browser is refused', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    let callback = '';
+    page.on('request', (request) => {
+      if (request.url().includes('/sidebar/callback?')) callback = request.url();
+    });
+    expect((await page.goto(launch('1288992')))?.status()).toBe(200);
+    expect(callback).toContain('/sidebar/callback?');
+    // The same callback (state and code), replayed from a browser without the launch cookie.
+    const elsewhere = await browser.newContext();
+    const stolen = await (await elsewhere.newPage()).goto(callback);
+    expect(stolen?.status()).toBe(403);
+    expect(await stolen?.text()).toMatch(/started in another browser/);
+    await Promise.all([context.close(), elsewhere.close()]);
+  });
+
+  it('asks only for launch, openid and fhirUser, and records the reason of a dismissal', async () => {
+    const page = await browser.newPage();
+    let scope = '';
+    page.on('request', (request) => {
+      if (request.url().includes('/oauth/authorize'))
+        scope = new URL(request.url()).searchParams.get('scope')!;
+    });
+    await page.goto(launch('1288992'));
+    expect(scope.split(' ').sort()).toEqual(['fhirUser', 'launch', 'openid']);
+    published.length = 0;
+    await page.selectOption('select[name=reason]', 'incorrect');
+    await page.click('button[value=overridden]');
+    await page.waitForSelector('.done');
+    expect(published).toMatchObject([
+      { outcome: 'overridden', overrideReason: { code: 'incorrect' }, userRef: SANDBOX_CLINICIAN },
+    ]);
+    await page.close();
+  });
+
+  it('refuses an EHR without PKCE S256, and an id_token missing or signed by a key not the EHR’s', async () => {
+    // An EHR of our own whose SMART configuration and id_tokens are wrong on purpose.
+    const [published, forged] = [await generateKeyPair('RS256'), await generateKeyPair('RS256')];
+    const jwk = { ...(await exportJWK(published.publicKey)), kid: 'k1', alg: 'RS256' };
+    const behaviour = { s256: true, idToken: 'none' as 'none' | 'forged' };
+    const fake = createServer(async (request, response) => {
+      const base = `http://${request.headers.host}`;
+      const json = (body: object) => {
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify(body));
+      };
+      if (request.url === '/fhir/.well-known/smart-configuration')
+        return json({
+          authorization_endpoint: `${base}/authorize`,
+          token_endpoint: `${base}/token`,
+          code_challenge_methods_supported: behaviour.s256 ? ['S256'] : ['plain'],
+        });
+      if (request.url === '/fhir/.well-known/openid-configuration')
+        return json({ issuer: `${base}/fhir`, jwks_uri: `${base}/jwks` });
+      if (request.url === '/jwks') return json({ keys: [jwk] });
+      if (request.url === '/token') {
+        const idToken =
+          behaviour.idToken === 'forged'
+            ? await new SignJWT({ fhirUser: 'Practitioner/intruder' })
+                .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+                .setIssuer(`${base}/fhir`)
+                .setSubject('intruder')
+                .setAudience('aloe-sidebar')
+                .setIssuedAt()
+                .setExpirationTime('5m')
+                .sign(forged.privateKey)
+            : undefined;
+        return json({ access_token: 't', token_type: 'Bearer', patient: '1288992', id_token: idToken });
+      }
+      response.statusCode = 404;
+      response.end();
+    });
+    const fakeEhr = await listen(fake);
+    const replica = createServer(appFor(adapter, SECRET, {}, [`${fakeEhr}/fhir`]));
+    const replicaUrl = await listen(replica);
+    const launchAt = () =>
+      fetch(`${replicaUrl}/sidebar/launch?${new URLSearchParams({ iss: `${fakeEhr}/fhir`, launch: 'x' })}`, {
+        redirect: 'manual',
+      });
+    const callbackOf = async (launched: Response) => {
+      const state = new URL(launched.headers.get('location')!).searchParams.get('state')!;
+      const cookie = launched.headers.get('set-cookie')!.split(';')[0]!;
+      const answer = await fetch(
+        `${replicaUrl}/sidebar/callback?${new URLSearchParams({ code: 'c', state })}`,
+        {
+          headers: { cookie },
+        },
+      );
+      return { status: answer.status, text: await answer.text() };
+    };
+    try {
+      behaviour.s256 = false;
+      const noS256 = await launchAt();
+      expect(noS256.status).toBe(403);
+      expect(await noS256.text()).toMatch(/does not support PKCE S256/);
+      behaviour.s256 = true;
+      expect(await callbackOf(await launchAt())).toMatchObject({
+        status: 403,
+        text: expect.stringMatching(/no id_token/),
+      });
+      behaviour.idToken = 'forged';
+      expect(await callbackOf(await launchAt())).toMatchObject({
+        status: 403,
+        text: expect.stringMatching(/id_token does not verify/),
+      });
+    } finally {
+      await Promise.all([fake, replica].map((server) => new Promise((resolve) => server.close(resolve))));
+    }
   });
 
   it('the sandbox’s authorization server refuses a verifier that does not match the challenge', async () => {

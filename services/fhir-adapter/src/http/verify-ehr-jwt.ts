@@ -1,4 +1,4 @@
-import { AppError, ErrorCode } from '@aloe/shared/errors';
+import { AppError, ErrorCode, UnavailableError } from '@aloe/shared/errors';
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -8,7 +8,7 @@ import {
   errors as joseErrors,
   jwtVerify,
 } from 'jose';
-import { ReplayMemory } from './replay-memory.js';
+import { memoryReplayStore, type ReplayStore } from './replay-store.js';
 
 /** CDS Hooks 2.0 §Trusting CDS Clients: asymmetric algorithms only; `none` and HMAC are forbidden. */
 export const ALLOWED_ALGORITHMS = ['RS384', 'ES384'] as const;
@@ -24,11 +24,15 @@ export interface EhrTrust {
   clockToleranceSeconds?: number;
   /** A token older than this (by iat) is refused even if exp is later. */
   maxAgeSeconds?: number;
+  /** Tenants a token may name (`tenant`); unset = any. */
+  tenants?: readonly string[] | undefined;
 }
 
 export interface VerifiedEhrCall {
   issuer: string;
   jti: string;
+  /** The CDS client (CDS Hooks 2.0: the EHR's client id), not the clinician: the hook's userId names them. */
+  subject: string;
   tenant?: string | undefined;
 }
 
@@ -36,18 +40,22 @@ const unauthorized = (message: string, cause?: unknown) =>
   new AppError(ErrorCode.Unauthorized, message, cause === undefined ? {} : { cause });
 
 /**
- * Verifies the EHR's bearer JWT on a CDS Hooks call: RS384/ES384 only, `kid` required, the key from an
- * allow-listed `jku` or the configured JWKS, `iss` allow-listed, `aud` equal to the URL that was called,
- * `exp`/`iat` checked, and a `jti` seen before refused (replay). Each failure says why, without
- * echoing the token.
+ * Verifies the EHR's bearer JWT on a CDS Hooks call: RS384/ES384 only, header `typ` JWT and `kid`
+ * required, the key from an allow-listed `jku` or the configured JWKS, `iss` allow-listed, `aud` equal
+ * to the URL that was called, `sub` present, `exp`/`iat` checked, `tenant` allow-listed when tenants are
+ * configured, and a `jti` the issuer used before refused (replay; remembered in `replay`, shared by the
+ * replicas when it is Redis). Each failure says why, without echoing the token.
  */
-export function createEhrJwtVerifier(trust: EhrTrust, options: { now?: () => number } = {}) {
+export function createEhrJwtVerifier(
+  trust: EhrTrust,
+  options: { now?: () => number; replay?: ReplayStore } = {},
+) {
   const now = options.now ?? (() => Date.now());
   const remoteSets = new Map<string, JWTVerifyGetKey>();
   const localSet = trust.jwks ? createLocalJWKSet(trust.jwks) : undefined;
   const toleranceMs = (trust.clockToleranceSeconds ?? 30) * 1000;
   const maxAgeMs = (trust.maxAgeSeconds ?? 300) * 1000;
-  const seenJtis = new ReplayMemory();
+  const seenJtis = options.replay ?? memoryReplayStore();
 
   const keyFor = (jku: string | undefined): JWTVerifyGetKey => {
     if (jku !== undefined) {
@@ -80,6 +88,8 @@ export function createEhrJwtVerifier(trust: EhrTrust, options: { now?: () => num
       throw unauthorized(`alg ${String(header.alg)} is not allowed; use RS384 or ES384`);
     }
     if (!header.kid) throw unauthorized('the JWT header has no kid');
+    if (typeof header.typ !== 'string' || header.typ.toUpperCase() !== 'JWT')
+      throw unauthorized('the JWT header typ must be JWT (CDS Hooks 2.0 §Trusting CDS Clients)');
     const getKey = keyFor(header.jku);
 
     let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
@@ -90,7 +100,7 @@ export function createEhrJwtVerifier(trust: EhrTrust, options: { now?: () => num
         audience: calledUrl,
         clockTolerance: toleranceMs / 1000,
         maxTokenAge: maxAgeMs / 1000,
-        requiredClaims: ['iss', 'aud', 'exp', 'iat', 'jti'],
+        requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti'],
         currentDate: new Date(now()),
       }));
     } catch (error) {
@@ -101,13 +111,16 @@ export function createEhrJwtVerifier(trust: EhrTrust, options: { now?: () => num
     // A jti is unique per issuer (RFC 7519 §4.1.7); it is remembered while its token could still pass
     // the checks above: until exp, or iat + the maximum age if sooner, plus the clock tolerance.
     const acceptableUntilMs = Math.min((payload.exp ?? 0) * 1000, (payload.iat ?? 0) * 1000 + maxAgeMs);
-    if (!seenJtis.remember(`${String(payload.iss)} ${jti}`, acceptableUntilMs + toleranceMs, now()))
-      throw unauthorized('this jti was already used (replayed token)');
-    return {
-      issuer: String(payload.iss),
-      jti,
-      tenant: typeof payload.tenant === 'string' ? payload.tenant : undefined,
-    };
+    const tenant = typeof payload.tenant === 'string' ? payload.tenant : undefined;
+    if (trust.tenants && !(tenant !== undefined && trust.tenants.includes(tenant)))
+      throw new AppError(ErrorCode.Forbidden, `tenant ${tenant ?? '(none)'} is not one this service serves`);
+    const fresh = await seenJtis
+      .remember(`${String(payload.iss)}\n${jti}`, acceptableUntilMs + toleranceMs, now())
+      .catch((cause: unknown) => {
+        throw new UnavailableError('the token replay store is unavailable; try again', { cause });
+      });
+    if (!fresh) throw unauthorized('this jti was already used (replayed token)');
+    return { issuer: String(payload.iss), jti, subject: String(payload.sub), tenant };
   };
 }
 export type EhrJwtVerifier = ReturnType<typeof createEhrJwtVerifier>;
@@ -118,6 +131,7 @@ function describeJoseError(error: unknown): string {
     if (error.claim === 'aud') return 'the JWT aud is not the URL that was called';
     if (error.claim === 'iss') return 'the JWT iss is not an allow-listed EHR';
     if (error.claim === 'iat') return 'the JWT iat is in the future or too old';
+    if (error.claim === 'sub') return 'the JWT has no sub (the CDS client id)';
     return `the JWT claim ${error.claim} is invalid (${error.reason})`;
   }
   if (error instanceof joseErrors.JWKSNoMatchingKey) return 'no key matches the JWT kid';

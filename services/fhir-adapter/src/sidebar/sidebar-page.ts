@@ -7,7 +7,7 @@ import type {
 } from '@aloe/shared/schemas';
 import { AI_LABEL } from '../cards/ai-label.js';
 import { knowledgeCardUuid } from '../cards/knowledge-cards.js';
-import { cardUuid } from '../cards/suggestion-to-card.js';
+import { cardUuid, OVERRIDE_REASONS } from '../cards/suggestion-to-card.js';
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -54,7 +54,9 @@ function answerForm(card: string, session: string, answered: ReadonlySet<string>
   <input type="hidden" name="session" value="${escapeHtml(session)}">
   <input type="hidden" name="card" value="${escapeHtml(card)}">
   <input type="hidden" name="answered" value="${escapeHtml([...(answered ?? [])].join(','))}">
-  <button name="outcome" value="accepted">Accept</button><button name="outcome" value="overridden">Dismiss</button>
+  <button name="outcome" value="accepted">Accept</button>
+  <select name="reason" aria-label="Reason to dismiss">${OVERRIDE_REASONS.map((reason) => `<option value="${escapeHtml(reason.code)}">${escapeHtml(reason.display)}</option>`).join('')}</select>
+  <button name="outcome" value="overridden">Dismiss</button>
 </form>`;
 }
 

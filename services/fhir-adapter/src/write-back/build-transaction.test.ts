@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SuggestionSet } from '@aloe/shared/schemas';
 import { describe, expect, it } from '@jest/globals';
-import type { DetectedIssue, Device, Provenance, Resource } from '@medplum/fhirtypes';
+import type { Communication, DetectedIssue, Device, Provenance, Resource } from '@medplum/fhirtypes';
+import { AI_DEVICE_TYPE, AI_KIND_EXTENSION_URL, AIAST, LARGE_LANGUAGE_MODEL } from './ai-transparency.js';
 import { buildWriteBackTransaction } from './build-transaction.js';
 import { validationProblems } from './validate-resources.js';
 
@@ -120,11 +121,60 @@ describe('buildWriteBackTransaction', () => {
     expect(issue.detail).toMatch(/Clinical rule knowledge\.interaction\.warfarin-nsaids \(not AI\)/);
     expect(issue.detail).not.toContain(set.disclaimer);
     expect(issue.author?.reference).toBe(entries[4]!.fullUrl);
-    expect(provenance.reason).toBeUndefined();
+    // Not AI-asserted: no AIAST label on the rules' Provenance; treatment as its purpose of use.
+    expect(provenance.meta?.security).toBeUndefined();
+    expect(provenance.reason?.[0]?.coding?.[0]).toMatchObject({ code: 'TREAT' });
+    expect(rulesDevice.type?.coding?.map((coding) => coding.code)).toEqual(['706689003']);
+    expect(issue.code).toEqual({
+      coding: [
+        {
+          system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
+          code: 'DRG',
+          display: 'Drug Interaction Alert',
+        },
+      ],
+      text: knowledgeSuggestion.title,
+    });
     expect(entries[6]!.request?.ifNoneExist).toBe(`_tag=urn:aloe:provenance|${set.setId}/knowledge`);
     // The model's resources keep the label.
     expect((entries[1]!.resource as DetectedIssue).meta?.security?.[0]?.code).toBe('AIAST');
     for (const entry of entries) expect(validationProblems(entry.resource!)).toEqual([]);
+  });
+
+  it('marks the model’s output as the AI Transparency IG says: AIAST in meta.security, an AI Device', () => {
+    const entries = buildWriteBackTransaction(set)!.entry!;
+    const [device, issue, note, provenance] = entries.map((entry) => entry.resource!) as [
+      Device,
+      DetectedIssue,
+      Communication,
+      Provenance,
+    ];
+    for (const labelled of [issue, note, provenance]) expect(labelled.meta?.security).toEqual([{ ...AIAST }]);
+    // R4 binds Provenance.reason to PurposeOfUse: AIAST is a security label, not a reason.
+    expect(provenance.reason).toEqual([
+      {
+        coding: [
+          {
+            system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason',
+            code: 'TREAT',
+            display: 'treatment',
+          },
+        ],
+      },
+    ]);
+    expect(device.type?.coding?.[0]).toEqual({ ...AI_DEVICE_TYPE });
+    expect(device.extension).toEqual([
+      { url: AI_KIND_EXTENSION_URL, valueCodeableConcept: { coding: [{ ...LARGE_LANGUAGE_MODEL }] } },
+    ]);
+    expect(device.manufacturer).toBe('HPAI-BSC');
+    expect(device.version).toEqual([{ value: set.model.id }]);
+    // A medication-safety suggestion with no rule behind it: the root detected-issue code.
+    expect(issue.code).toMatchObject({ coding: [{ code: 'ISSUE' }], text: 'Interaction' });
+
+    const testModel = buildWriteBackTransaction({ ...set, model: { ...set.model, testModel: true } })!;
+    const testDevice = testModel.entry![0]!.resource as Device;
+    expect(testDevice.manufacturer).toMatch(/TEST MODEL/);
+    expect(testDevice.type?.text).toMatch(/TEST MODEL/);
   });
 
   it('is deterministic: the same set builds the same bundle', () => {

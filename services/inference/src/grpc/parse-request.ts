@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { canonicalJson } from '@aloe/shared/canonical';
 import { InvalidInputError } from '@aloe/shared/errors';
 import type { GenerateRequest__Output } from '@aloe/shared/grpc';
 import { z } from 'zod';
-import { canonicalJson } from '../generate/strategies/parse-answer.js';
 import type { InferenceRequest, StrategyName } from '../generate/types.js';
 
 export interface RequestDefaults {

@@ -1,3 +1,5 @@
+import { canonicalJson } from '@aloe/shared/canonical';
+
 /**
  * The answer of one generation, for voting:
  * - JSON output with an `answer` field: that field; other JSON: its canonical text;
@@ -19,15 +21,4 @@ function normalize(answer: string, validKeys: readonly string[] | undefined): st
   const trimmed = answer.trim();
   if (!validKeys) return trimmed || undefined;
   return validKeys.find((key) => key.toUpperCase() === trimmed.toUpperCase());
-}
-
-/** JSON with object keys sorted, so equal answers compare equal. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) =>
-    item && typeof item === 'object' && !Array.isArray(item)
-      ? Object.fromEntries(
-          Object.entries(item as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
-        )
-      : item,
-  );
 }
