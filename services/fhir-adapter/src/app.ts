@@ -1,4 +1,4 @@
-import { createErrorHandler, notFound } from '@aloe/shared/http';
+import { addHealthRoutes, createErrorHandler, notFound } from '@aloe/shared/http';
 import express, { type Express } from 'express';
 import { type ApiRoutesDeps, createApiRoutes } from './http/api-routes.js';
 import { type CdsRoutesDeps, createCdsRoutes } from './http/cds-routes.js';
@@ -18,13 +18,7 @@ export function createApp(deps: AppDeps): Express {
   // CDS Hooks answers are POST responses nobody revalidates: no ETag hashing of every body.
   app.set('etag', false);
   app.use(express.json({ type: ['application/json', 'application/fhir+json'], limit: '10mb' }));
-  app.get('/healthz', (_request, response) => {
-    response.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_request, response) => {
-    const ready = await deps.ready().catch(() => false);
-    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
-  });
+  addHealthRoutes(app, deps.ready);
   app.use(createCdsRoutes(deps));
   app.use(createApiRoutes(deps));
   if (deps.sidebar) app.use(createSidebarRoutes(deps.sidebar));

@@ -1,9 +1,8 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createInterface } from 'node:readline';
 import { createSandboxEhr, FHIR_BASE_PATH, loadBundle, SEED_PATIENTS } from '@aloe/sandbox-ehr';
-import { testKafkaBrokers, uniqueName, waitFor } from '@aloe/shared/testing';
+import { startServiceProcess, testKafkaBrokers, uniqueName, waitFor } from '@aloe/shared/testing';
 import { afterAll, describe, expect, it } from '@jest/globals';
 
 const children: ChildProcess[] = [];
@@ -34,9 +33,9 @@ describe('fhir-adapter start-up', () => {
       const listening = ehr.app.listen(0, '127.0.0.1', () => resolve(listening));
     });
     const fhirBase = `http://127.0.0.1:${(ehrServer.address() as AddressInfo).port}${FHIR_BASE_PATH}`;
-    const child = spawn(process.execPath, ['dist/main.js'], {
+    const { child, lines, ready, exited } = await startServiceProcess({
+      readyMessage: 'fhir-adapter ready',
       env: {
-        PATH: process.env.PATH,
         KAFKA_BROKERS: testKafkaBrokers().join(','),
         // Its own topics: the broker may hold a developer's demo history on the real ones.
         KAFKA_TOPIC_PREFIX: `${uniqueName('process-test')}.`,
@@ -46,17 +45,8 @@ describe('fhir-adapter start-up', () => {
         FHIR_ADAPTER_API_TOKEN: 'process-test-token',
         FHIR_ADAPTER_GROUP_ID: `fhir-adapter-process-test-${Date.now()}`,
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.push(child);
-    const lines: Array<Record<string, unknown>> = [];
-    createInterface({ input: child.stdout! }).on('line', (line) => lines.push(JSON.parse(line)));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-
-    const ready = await waitFor(() => lines.find((line) => line.msg === 'fhir-adapter ready'), {
-      what: 'the adapter',
-      timeoutMs: 30_000,
-    });
     const base = `http://127.0.0.1:${ready.port}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
@@ -72,7 +62,30 @@ describe('fhir-adapter start-up', () => {
         what: 'the context to be published',
       },
     );
-    const metrics = await (await fetch(`http://127.0.0.1:${ready.metricsPort}/metrics`)).text();
+    // The read reached the EHR as a FHIR AuditEvent too, through the audit topic, off the request.
+    const auditEvents = await waitFor(
+      async () => {
+        const response = await fetch(`${fhirBase}/AuditEvent?_count=100`, {
+          headers: { accept: 'application/fhir+json' },
+        });
+        const bundle = (await response.json()) as {
+          entry?: Array<{ resource: { entity?: Array<{ what?: { identifier?: { value?: string } } }> } }>;
+        };
+        const mine = (bundle.entry ?? []).filter((entry) =>
+          entry.resource.entity?.some((entity) => entity.what?.identifier?.value === contextId),
+        );
+        return mine.length > 0 ? mine : undefined;
+      },
+      { what: 'the AuditEvent of the read', timeoutMs: 30_000 },
+    );
+    expect(auditEvents).toHaveLength(1);
+    const metrics = await waitFor(
+      async () => {
+        const text = await (await fetch(`http://127.0.0.1:${ready.metricsPort}/metrics`)).text();
+        return /^aloe_fhir_audit_events_total\{outcome="created"[^}]*\} [1-9]/m.test(text) ? text : undefined;
+      },
+      { what: 'the AuditEvent counted' },
+    );
     expect(metrics).toContain('process_cpu_seconds_total');
 
     child.kill('SIGTERM');

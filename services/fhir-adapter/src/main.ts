@@ -7,6 +7,7 @@ import { createConsumerMetrics, createMetricsRegistry, startMetricsServer } from
 import type { AuditEvent, Feedback } from '@aloe/shared/schemas';
 import { bootService } from '@aloe/shared/service';
 import { createApp } from './app.js';
+import { runFhirAuditSink } from './audit/fhir-audit-sink.js';
 import { type CardStore, MemoryCardStore } from './cards/card-store.js';
 import { createRedisCardStore } from './cards/redis-card-store.js';
 import { pseudonymize } from './context/pseudonymize.js';
@@ -67,7 +68,9 @@ const replayRedis = config.cardStore.url
 if (replayRedis) shutdown.onShutdown('token replay store', () => replayRedis.close());
 const replay = replayRedis ? redisReplayStore(replayRedis, config.cardStore.keyPrefix) : memoryReplayStore();
 const audit = (event: AuditEvent) =>
-  producer.send(topics.audit, [{ key: event.patientPseudonym ?? 'none', value: event }]);
+  producer.send(topics.audit, [
+    { key: event.patientPseudonym ?? 'none', value: event, correlationId: event.correlationId },
+  ]);
 const capture: CaptureDeps = {
   client,
   fhirBase: config.fhir.baseUrl,
@@ -150,6 +153,7 @@ const app = createApp({
   publishContext: (context) => publishCapturedContext(publishing, context),
   requestAnalysis,
   publishFeedback,
+  audit,
   now,
   apiToken: config.apiToken,
   logger,
@@ -208,6 +212,30 @@ const reviews = await runConsumer({
   },
 });
 shutdown.onShutdown('feedback consumer', () => reviews.stop());
+// Every audit event, of every service, as a FHIR AuditEvent on the EHR (or an audit repository), batched.
+if (config.auditFhir.enabled) {
+  const { baseUrl, auth: auditAuth, bearerToken } = config.auditFhir;
+  const auditClient =
+    auditAuth === 'ehr' && baseUrl === config.fhir.baseUrl
+      ? client
+      : createAuthorizedClient(
+          baseUrl,
+          auditAuth === 'ehr' ? auth : auditAuth === 'bearer' ? staticBearer(bearerToken!) : undefined,
+        );
+  const auditSink = await runFhirAuditSink({
+    kafka,
+    contract: topics.audit,
+    groupId: `${config.groupId}-fhir-audit`,
+    producer,
+    client: auditClient,
+    registry,
+    batch: config.auditFhir.batch,
+    retry: config.auditFhir.retry,
+    logger,
+    now,
+  });
+  shutdown.onShutdown('FHIR AuditEvent consumer', () => auditSink.stop());
+} else logger.warn('FHIR_ADAPTER_AUDIT_FHIR_ENABLED is false: no FHIR AuditEvents are written');
 logger.info(
   { port: httpPort, metricsPort: metricsServer.port, fhirBase: config.fhir.baseUrl },
   'fhir-adapter ready',

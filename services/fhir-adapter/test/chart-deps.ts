@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSandboxEhr, FHIR_BASE_PATH, loadBundle, type SandboxEhr } from '@aloe/sandbox-ehr';
-import type { PatientContext } from '@aloe/shared/schemas';
+import type { AuditEvent, PatientContext } from '@aloe/shared/schemas';
 import type { Bundle } from '@medplum/fhirtypes';
 import type { AppDeps } from '../src/app.js';
 import { createFhirClient } from '../src/ehr/fhir-client.js';
@@ -10,15 +10,15 @@ import { type CaptureDeps, captureContext, contextFromPrefetch } from '../src/fl
 
 export const TEST_PSEUDONYM_KEY = 'test-pseudonym-key-with-at-least-32-chars';
 
-type ChartDeps = Pick<AppDeps, 'captureChart' | 'chartFromPrefetch' | 'publishContext' | 'now'>;
+type ChartDeps = Pick<AppDeps, 'captureChart' | 'chartFromPrefetch' | 'publishContext' | 'audit' | 'now'>;
 
 /**
  * How a test's adapter reads charts: from the EHR at `fhirBase` (what the prefetch lacks), or, without
  * one, from the prefetch alone (an EHR that sends everything with the call). Captured contexts are
- * kept in `published` instead of going to Kafka.
+ * kept in `published`, and audit events in `audits`, instead of going to Kafka.
  */
 export function chartDeps(
-  options: { fhirBase?: string; now?: () => Date; published?: PatientContext[] } = {},
+  options: { fhirBase?: string; now?: () => Date; published?: PatientContext[]; audits?: AuditEvent[] } = {},
 ): ChartDeps & { capture: CaptureDeps } {
   const fhirBase = options.fhirBase ?? 'http://ehr.invalid/fhir/R4';
   const client = createFhirClient({ baseUrl: fhirBase });
@@ -39,6 +39,9 @@ export function chartDeps(
     chartFromPrefetch: (request) => contextFromPrefetch(capture, request),
     publishContext: async (context) => {
       options.published?.push(context);
+    },
+    audit: async (event) => {
+      options.audits?.push(event);
     },
     now,
   };

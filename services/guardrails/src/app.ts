@@ -1,4 +1,4 @@
-import { createErrorHandler, notFound } from '@aloe/shared/http';
+import { addHealthRoutes, createErrorHandler, notFound } from '@aloe/shared/http';
 import type { Logger } from '@aloe/shared/logging';
 import express, { type Express } from 'express';
 import { createCompliancePageRoutes } from './http/compliance-page.js';
@@ -17,13 +17,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '5mb' }));
-  app.get('/healthz', (_request, response) => {
-    response.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_request, response) => {
-    const ready = await deps.ready().catch(() => false);
-    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
-  });
+  addHealthRoutes(app, deps.ready);
   app.use(
     createEvaluateRoutes({
       harm: deps.harm,

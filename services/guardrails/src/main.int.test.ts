@@ -1,6 +1,5 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { testKafkaBrokers, uniqueName, waitFor } from '@aloe/shared/testing';
+import { type ChildProcess, spawnSync } from 'node:child_process';
+import { startServiceProcess, testKafkaBrokers, uniqueName } from '@aloe/shared/testing';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { testHarmModelDir } from '../test/harm-model.js';
 
@@ -43,9 +42,9 @@ describe('guardrails start-up', () => {
   });
 
   it('runs as a process: health, readiness, the compliance API, metrics, then a clean SIGTERM', async () => {
-    const child = spawn(process.execPath, ['dist/main.js'], {
+    const { child, lines, ready, exited } = await startServiceProcess({
+      readyMessage: 'guardrails ready',
       env: {
-        PATH: process.env.PATH,
         KAFKA_BROKERS: testKafkaBrokers().join(','),
         // Its own topics: the broker may hold a developer's demo history on the real ones.
         KAFKA_TOPIC_PREFIX: `${uniqueName('process-test')}.`,
@@ -57,16 +56,8 @@ describe('guardrails start-up', () => {
         GUARDRAILS_GROUP_ID: `guardrails-process-test-${Date.now()}`,
         GUARDRAILS_HARM_MODEL_DIR: testHarmModelDir(),
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
     });
     children.push(child);
-    const lines: Array<Record<string, unknown>> = [];
-    createInterface({ input: child.stdout! }).on('line', (line) => lines.push(JSON.parse(line)));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const ready = await waitFor(() => lines.find((line) => line.msg === 'guardrails ready'), {
-      what: 'guardrails',
-      timeoutMs: 60_000,
-    });
     const base = `http://127.0.0.1:${ready.port}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);

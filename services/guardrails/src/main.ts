@@ -7,6 +7,7 @@ import { ConfigError } from '@aloe/shared/errors';
 import { openKafka, runConsumer, topicsWithPrefix } from '@aloe/shared/kafka';
 import { bridgeGrpcLogs } from '@aloe/shared/logging';
 import { createConsumerMetrics, createMetricsRegistry, startMetricsServer } from '@aloe/shared/metrics';
+import type { AuditEvent } from '@aloe/shared/schemas';
 import { bootService, EXIT_CONFIG } from '@aloe/shared/service';
 import { createApp } from './app.js';
 import type { CheckpointResult } from './audit/audit-integrity.js';
@@ -142,6 +143,11 @@ await new Promise<void>((resolve) => server.once('listening', resolve));
 shutdown.onShutdown('HTTP server', () => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const record = createConsumerMetrics(registry).record;
+// The decisions' and feedback's audit events, for the adapter's FHIR AuditEvents.
+const publishAudit = (event: AuditEvent) =>
+  producer.send(topics.audit, [
+    { key: event.patientPseudonym ?? 'none', value: event, correlationId: event.correlationId },
+  ]);
 // Inference can take minutes on a CPU: the handler heartbeats, and a failing service exhausts the
 // client's retries, then the consumer's, then the message goes to the DLQ (nothing is lost). On
 // SIGTERM the context in hand is finished, not cancelled (within GUARDRAILS_SHUTDOWN_TIMEOUT_MS; past
@@ -165,6 +171,7 @@ const contexts = await runConsumer({
           producer.send(topics.suggestions, [
             { key: set.patient.pseudonym, value: set, correlationId: set.contextId },
           ]),
+        publishAudit,
         logger,
         now,
         ...config.review,
@@ -182,7 +189,7 @@ const feedback = await runConsumer({
   producer,
   logger,
   onOutcome: record,
-  handle: (value) => recordFeedback(value, { audit, now }),
+  handle: (value) => recordFeedback(value, { audit, publishAudit, now }),
 });
 shutdown.onShutdown('feedback consumer', () => feedback.stop());
 const access = await runConsumer({

@@ -78,6 +78,23 @@ export const FhirAdapterConfig = z
     FHIR_ADAPTER_CARD_STORE_PREFIX: envString().default('aloe:cards:'),
     /** Bearer token for the API and subscription notifications; unset = open (development only). */
     FHIR_ADAPTER_API_TOKEN: envString().optional(),
+    /** Write every event of aloe.audit.v1 to a FHIR server as an R4 AuditEvent (IHE BALP shapes). */
+    FHIR_ADAPTER_AUDIT_FHIR_ENABLED: envBool().default(true),
+    /** The FHIR R4 base that receives the AuditEvents (an audit repository); default: the EHR's. */
+    FHIR_ADAPTER_AUDIT_FHIR_URL: envUrl().optional(),
+    /** How to authenticate there: as to the EHR (`ehr`), not at all, or with its own bearer token. */
+    FHIR_ADAPTER_AUDIT_FHIR_AUTH: envEnum(['ehr', 'none', 'bearer']).default('ehr'),
+    FHIR_ADAPTER_AUDIT_FHIR_BEARER_TOKEN: envString().optional(),
+    /** The most AuditEvents one transaction carries. */
+    FHIR_ADAPTER_AUDIT_BATCH_MAX_EVENTS: envInt({ min: 1, max: 1_000 }).default(100),
+    /** How long the broker holds a fetch for more events (the longest a quiet event waits to be sent). */
+    FHIR_ADAPTER_AUDIT_BATCH_LINGER_MS: envInt({ min: 0, max: 60_000 }).default(1_000),
+    /** ... unless this many bytes of events are there already (a busy topic is sent at once). */
+    FHIR_ADAPTER_AUDIT_BATCH_MIN_BYTES: envInt({ min: 1, max: 10_000_000 }).default(65_536),
+    /** Attempts per batch while the FHIR server fails or is down; then the batch is fetched again. */
+    FHIR_ADAPTER_AUDIT_RETRY_MAX_ATTEMPTS: envInt({ min: 1, max: 100 }).default(8),
+    /** The longest wait between two attempts (exponential backoff with jitter from 500 ms). */
+    FHIR_ADAPTER_AUDIT_RETRY_MAX_DELAY_MS: envInt({ min: 500, max: 600_000 }).default(30_000),
     FHIR_ADAPTER_OBSERVATION_WINDOW_DAYS: envInt({ min: 1 }).default(365),
     FHIR_ADAPTER_OBSERVATION_LIMIT: envInt({ min: 1, max: 5_000 }).default(200),
     FHIR_ADAPTER_SHUTDOWN_TIMEOUT_MS: envInt({ min: 0 }).default(30_000),
@@ -103,6 +120,15 @@ export const FhirAdapterConfig = z
     if (env.FHIR_ADAPTER_FHIR_AUTH === 'bearer') {
       require('FHIR_ADAPTER_FHIR_BEARER_TOKEN', 'FHIR_ADAPTER_FHIR_AUTH=bearer');
     }
+    if (env.FHIR_ADAPTER_AUDIT_FHIR_AUTH === 'bearer') {
+      require('FHIR_ADAPTER_AUDIT_FHIR_BEARER_TOKEN', 'FHIR_ADAPTER_AUDIT_FHIR_AUTH=bearer');
+    }
+    if (env.FHIR_ADAPTER_AUDIT_FHIR_URL && !/^https?:\/\//.test(env.FHIR_ADAPTER_AUDIT_FHIR_URL))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['FHIR_ADAPTER_AUDIT_FHIR_URL'],
+        message: 'must be an http:// or https:// FHIR base URL',
+      });
     if (env.FHIR_ADAPTER_FHIR_AUTH === 'smart-backend') {
       for (const name of [
         'FHIR_ADAPTER_SMART_TOKEN_URL',
@@ -158,6 +184,22 @@ export const FhirAdapterConfig = z
       keyPrefix: env.FHIR_ADAPTER_CARD_STORE_PREFIX,
     },
     apiToken: env.FHIR_ADAPTER_API_TOKEN,
+    auditFhir: {
+      enabled: env.FHIR_ADAPTER_AUDIT_FHIR_ENABLED,
+      baseUrl: env.FHIR_ADAPTER_AUDIT_FHIR_URL ?? env.FHIR_ADAPTER_FHIR_BASE_URL,
+      auth: env.FHIR_ADAPTER_AUDIT_FHIR_AUTH,
+      bearerToken: env.FHIR_ADAPTER_AUDIT_FHIR_BEARER_TOKEN,
+      batch: {
+        maxEvents: env.FHIR_ADAPTER_AUDIT_BATCH_MAX_EVENTS,
+        lingerMs: env.FHIR_ADAPTER_AUDIT_BATCH_LINGER_MS,
+        minBytes: env.FHIR_ADAPTER_AUDIT_BATCH_MIN_BYTES,
+      },
+      retry: {
+        maxAttempts: env.FHIR_ADAPTER_AUDIT_RETRY_MAX_ATTEMPTS,
+        initialDelayMs: 500,
+        maxDelayMs: env.FHIR_ADAPTER_AUDIT_RETRY_MAX_DELAY_MS,
+      },
+    },
     context: {
       observationWindowDays: env.FHIR_ADAPTER_OBSERVATION_WINDOW_DAYS,
       observationLimit: env.FHIR_ADAPTER_OBSERVATION_LIMIT,

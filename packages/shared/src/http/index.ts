@@ -1,2 +1,3 @@
 export * from './bearer-token.js';
 export * from './error-handler.js';
+export * from './health-routes.js';

@@ -5,5 +5,6 @@ export * from './ensure-topics.js';
 export * from './headers.js';
 export * from './open-kafka.js';
 export * from './produce.js';
+export * from './run-batch-consumer.js';
 export * from './run-consumer.js';
 export * from './topics.js';

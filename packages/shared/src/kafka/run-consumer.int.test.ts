@@ -130,7 +130,7 @@ describe('message contracts on the real broker', () => {
       const [raw] = await readAll(topic.name, 1);
       const headers = decodeHeaders(raw?.headers);
       expect(headers[Header.ContentType]).toBe('application/json');
-      expect(headers[Header.SchemaVersion]).toBe('1.0');
+      expect(headers[Header.SchemaVersion]).toBe(contract.schemaVersion);
       expect(headers[Header.CorrelationId]).toBe('corr-1');
       expect(headers[Header.TraceParent]).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
       expect(raw?.key?.toString()).toBe('pt_3kq9ZxV0aLr8Wm2b');

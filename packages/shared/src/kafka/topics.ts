@@ -35,7 +35,7 @@ export const Topics = {
   patientContext: defineTopic('aloe.patient-context.v1', PatientContext, '1.0'),
   suggestions: defineTopic('aloe.suggestions.v1', SuggestionSet, '1.0'),
   feedback: defineTopic('aloe.feedback.v1', Feedback, '1.0'),
-  audit: defineTopic('aloe.audit.v1', AuditEvent, '1.0'),
+  audit: defineTopic('aloe.audit.v1', AuditEvent, '1.1'),
 } as const;
 export type Topics = typeof Topics;
 

@@ -1,4 +1,5 @@
 export * from './browser.js';
 export * from './kafka.js';
+export * from './service-process.js';
 export * from './unique-name.js';
 export * from './wait-for.js';

@@ -210,6 +210,7 @@ async function measureHook(
       captureChart: (request) => captureContext(captureDeps, request),
       chartFromPrefetch: (request) => contextFromPrefetch(captureDeps, request),
       publishContext: async () => undefined,
+      audit: async () => undefined,
       now: () => new Date(),
       requestAnalysis: async () => ({ contextId: 'not-started-in-the-bench' }),
       publishFeedback: async () => undefined,

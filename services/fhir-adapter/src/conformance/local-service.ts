@@ -45,6 +45,7 @@ export async function startLocalService(): Promise<{ url: string; close: () => P
       captureChart: (request) => captureContext(capture, request),
       chartFromPrefetch: (request) => contextFromPrefetch(capture, request),
       publishContext: async () => undefined,
+      audit: async () => undefined,
       requestAnalysis: async () => ({ contextId: randomUUID() }),
       publishFeedback: async () => undefined,
       apiToken: undefined,

@@ -6,10 +6,11 @@ import type { FhirClient } from './fhir-client.js';
 export async function submitTransaction(
   client: FhirClient,
   bundle: Bundle,
+  what = 'the write-back transaction',
 ): Promise<{ references: string[]; created: number }> {
   const response = (await callEhr(
     () => client.transaction({ body: bundle as never }),
-    'the write-back transaction',
+    what,
   )) as unknown as Bundle;
   const entries = response.entry ?? [];
   const references = entries

@@ -1,5 +1,5 @@
 import type { Logger } from '@aloe/shared/logging';
-import type { AuditEvent, Feedback } from '@aloe/shared/schemas';
+import { type AuditEvent, type Feedback, FhirReference } from '@aloe/shared/schemas';
 import type { Bundle, Provenance } from '@medplum/fhirtypes';
 import { buildAuditEvent } from '../audit/audit-event.js';
 import { KNOWLEDGE_SET_ID } from '../cards/card-store.js';
@@ -61,6 +61,10 @@ export async function applyReview(feedback: Feedback, deps: ApplyReviewDeps): Pr
         action: 'fhir-write',
         outcome: 'success',
         patientPseudonym: feedback.patientPseudonym,
+        ...patientRefOf(resource),
+        userRef: feedback.userRef,
+        fhirBase: deps.fhirBase,
+        interactions: ['update'],
         resourceRefs: result.references,
         correlationId: feedback.feedbackId,
         detail: { setId: feedback.setId, reviewed: reference, verifier: provenance !== undefined },
@@ -69,4 +73,11 @@ export async function applyReview(feedback: Feedback, deps: ApplyReviewDeps): Pr
     ),
   );
   deps.logger.info({ ...logFields, entries: entries.length }, 'accepted suggestion marked reviewed');
+}
+
+/** The patient a reviewed suggestion is about, as the EHR holds it. */
+function patientRefOf(resource: WrittenSuggestion): { patientRef?: string } {
+  const reference =
+    resource.resourceType === 'DetectedIssue' ? resource.patient?.reference : resource.subject?.reference;
+  return reference && FhirReference.safeParse(reference).success ? { patientRef: reference } : {};
 }

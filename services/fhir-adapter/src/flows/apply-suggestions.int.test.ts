@@ -262,6 +262,7 @@ describe('write-back', () => {
     // are cached for the patient.
     expect(audits.map((event) => event.action)).toEqual(['fhir-write']);
     expect(audits[0]?.resourceRefs).toContain(`DetectedIssue/${issues[0]!.id}`);
+    expect(audits[0]).toMatchObject({ patientRef: 'Patient/aloe-poly', interactions: ['create'] });
     expect((await cards.latest(set.patient.pseudonym))?.setId).toBe(set.setId);
   });
 
@@ -409,6 +410,13 @@ describe('write-back', () => {
     const verifiers = provenance!.agent.filter((agent) => agent.type?.coding?.[0]?.code === 'verifier');
     expect(verifiers.map((agent) => agent.who?.reference)).toEqual(['Practitioner/dr-review']);
     expect(validationProblems(provenance!)).toEqual([]);
-    expect(audits.filter((event) => event.correlationId === feedback.feedbackId)).toHaveLength(1);
+    const reviews = audits.filter((event) => event.correlationId === feedback.feedbackId);
+    expect(reviews).toHaveLength(1);
+    expect(reviews[0]).toMatchObject({
+      action: 'fhir-write',
+      interactions: ['update'],
+      patientRef: 'Patient/aloe-child',
+      userRef: 'Practitioner/dr-review',
+    });
   });
 });

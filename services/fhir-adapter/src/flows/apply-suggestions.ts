@@ -65,7 +65,13 @@ export async function applySuggestions(set: SuggestionSet, deps: ApplySuggestion
         action: 'fhir-write',
         outcome: 'success',
         patientPseudonym: set.patient.pseudonym,
+        patientRef: set.patient.ref,
         fhirBase: set.fhirBase,
+        // Conditional creates of the set's own resources; version-checked updates of what it supersedes.
+        interactions: [
+          ...(own ? ['create' as const] : []),
+          ...(superseding.entries.length > 0 ? ['update' as const] : []),
+        ],
         resourceRefs: result.references,
         correlationId: set.contextId,
         detail: {

@@ -63,7 +63,11 @@ beforeAll(async () => {
     Topics.patientContext.schema,
     '1.0',
   );
-  const auditTopic = defineTopic(uniqueName(`test.${Topics.audit.name}`), Topics.audit.schema, '1.0');
+  const auditTopic = defineTopic(
+    uniqueName(`test.${Topics.audit.name}`),
+    Topics.audit.schema,
+    Topics.audit.schemaVersion,
+  );
   await ensureTopics(kafka, [contextTopic, auditTopic], { numPartitions: 1 });
   producer = createTypedProducer(kafka);
   await producer.connect();
@@ -149,7 +153,13 @@ describe('POST /api/v1/patients/{id}/analyze', () => {
     const audit = await waitFor(() => audits.find((event) => event.correlationId === contextId), {
       what: 'the audit event',
     });
-    expect(audit).toMatchObject({ action: 'fhir-read', outcome: 'success', source: 'fhir-adapter' });
+    expect(audit).toMatchObject({
+      action: 'fhir-read',
+      outcome: 'success',
+      source: 'fhir-adapter',
+      patientRef: 'Patient/aloe-poly',
+      interactions: ['read', 'search-type'],
+    });
     expect(audit.resourceRefs).toContain('Patient/aloe-poly');
   });
 

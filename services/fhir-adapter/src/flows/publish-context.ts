@@ -36,7 +36,11 @@ export async function publishCapturedContext(
         action: 'fhir-read',
         outcome: 'success',
         patientPseudonym: context.patient.pseudonym,
+        patientRef: context.patient.ref,
+        ...(context.trigger.userRef ? { userRef: context.trigger.userRef } : {}),
         fhirBase: context.fhirBase,
+        // The patient read by id, the chart searched by type (capture-context.ts).
+        interactions: ['read', 'search-type'],
         // Draft orders are not in the EHR: they were sent, not read.
         resourceRefs: [
           context.patient.ref,

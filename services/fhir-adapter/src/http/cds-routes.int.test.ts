@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createLogger } from '@aloe/shared/logging';
-import type { Feedback, PatientContext } from '@aloe/shared/schemas';
+import type { AuditEvent, Feedback, PatientContext } from '@aloe/shared/schemas';
 import { waitFor } from '@aloe/shared/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Express } from 'express';
@@ -230,6 +230,40 @@ describe('hook calls', () => {
     const wrong = await call('aloe-order-select', patientView, 400);
     expect(wrong.body.issue[0].details.text).toMatch(/answers order-select, not patient-view/);
     await call('no-such-service', patientView, 404);
+  });
+
+  it('records each call on the audit topic once answered, a refused one too; the EHR never waits for the record', async () => {
+    // An audit topic that never answers: the hooks are answered all the same.
+    const recorded: AuditEvent[] = [];
+    app = createApp({
+      ...appDeps(),
+      audit: (event) => {
+        recorded.push(event);
+        return new Promise<void>(() => undefined);
+      },
+    });
+    const answered = await call('aloe-patient-view', patientView, 200);
+    expect(answered.body.cards).toHaveLength(1);
+    await call('aloe-order-select', patientView, 400);
+    await waitFor(() => recorded.length === 2, { timeoutMs: 5_000, what: 'two audit events' });
+    expect(recorded[0]).toMatchObject({
+      source: 'fhir-adapter',
+      action: 'cds-hook-call',
+      outcome: 'success',
+      patientPseudonym: 'pseudonym-of-1288992',
+      patientRef: 'Patient/1288992',
+      userRef: 'Practitioner/example',
+      client: EHR_ISSUER,
+      correlationId: patientView.hookInstance,
+      detail: { service: 'aloe-patient-view', hook: 'patient-view', cards: 1, findings: 0, chartRead: true },
+    });
+    expect(recorded[1]).toMatchObject({
+      action: 'cds-hook-call',
+      outcome: 'failure',
+      detail: { service: 'aloe-order-select', hook: 'patient-view', code: 'INVALID_INPUT' },
+    });
+    // References, codes and counts: nothing of the request's chart.
+    expect(recorded[0]!.resourceRefs).toEqual([]);
   });
 
   const hookLibrary = hasData

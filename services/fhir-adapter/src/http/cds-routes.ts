@@ -1,14 +1,23 @@
-import { AppError, ErrorCode, InvalidInputError, NotFoundError, UnavailableError } from '@aloe/shared/errors';
+import {
+  AppError,
+  describeError,
+  ErrorCode,
+  InvalidInputError,
+  NotFoundError,
+  UnavailableError,
+} from '@aloe/shared/errors';
 import { summarizeIssues } from '@aloe/shared/kafka';
 import type { Logger } from '@aloe/shared/logging';
 import {
+  type AuditEvent,
   type Feedback,
   FhirReference,
   type KnowledgeReport,
   type PatientContext,
   type TaskKind,
 } from '@aloe/shared/schemas';
-import { type Request, type RequestHandler, Router } from 'express';
+import { type Request, type RequestHandler, type Response, Router } from 'express';
+import { buildAuditEvent } from '../audit/audit-event.js';
 import type { CardStore } from '../cards/card-store.js';
 import { type CdsCard, CdsFeedbackRequest, CdsHookRequest, type CdsLink } from '../cards/cds-types.js';
 import { knowledgeCards } from '../cards/knowledge-cards.js';
@@ -17,7 +26,7 @@ import { draftOrders, fromPrefetch } from '../context/from-prefetch.js';
 import type { CaptureRequest } from '../flows/capture-context.js';
 import { checkChart } from '../flows/check-chart.js';
 import { CDS_SERVICES } from './cds-services.js';
-import type { EhrJwtVerifier } from './verify-ehr-jwt.js';
+import type { EhrJwtVerifier, VerifiedEhrCall } from './verify-ehr-jwt.js';
 
 export interface CdsRoutesDeps {
   /** The URL the EHR calls us at (scheme, host and any path prefix), for the JWT `aud` check. */
@@ -38,6 +47,8 @@ export interface CdsRoutesDeps {
   /** Starts the AI analysis of a captured chart (Kafka); the response does not wait for it. */
   publishContext: (context: PatientContext) => Promise<void>;
   publishFeedback: (feedback: Feedback[]) => Promise<void>;
+  /** Records each hook call on aloe.audit.v1, after the answer was sent: the answer never waits for it. */
+  audit: (event: AuditEvent) => Promise<void>;
   logger: Logger;
   newId: () => string;
   now: () => Date;
@@ -64,11 +75,14 @@ export function createCdsRoutes(deps: CdsRoutesDeps): Router {
     ? { label: 'Open the Aloe assistant', url: deps.sidebarLaunchUrl, type: 'smart' }
     : undefined;
 
-  const authenticate: RequestHandler = async (request, _response, next) => {
+  const authenticate: RequestHandler = async (request, response, next) => {
     if (deps.allowUnauthenticated) return next();
     if (!deps.verifyEhrJwt)
       return next(new AppError(ErrorCode.Unauthorized, 'No EHR is trusted: configure the CDS Hooks issuers'));
-    await deps.verifyEhrJwt(request.headers.authorization, calledUrl(deps.publicBaseUrl, request));
+    response.locals.ehrCall = await deps.verifyEhrJwt(
+      request.headers.authorization,
+      calledUrl(deps.publicBaseUrl, request),
+    );
     next();
   };
 
@@ -77,12 +91,27 @@ export function createCdsRoutes(deps: CdsRoutesDeps): Router {
   });
 
   router.post('/cds-services/:id', authenticate, async (request, response) => {
+    const call: CallFacts = { service: String(request.params.id) };
+    try {
+      await answerHook(request, response, call);
+    } catch (error) {
+      recordCall(response, call, error);
+      throw error;
+    }
+    recordCall(response, call);
+  });
+
+  /** The hook call's answer; what it learns of the call goes into `facts`, for the audit. */
+  const answerHook = async (request: Request, response: Response, facts: CallFacts) => {
     const service = CDS_SERVICES.find((candidate) => candidate.id === request.params.id);
     if (!service) throw new NotFoundError(`No CDS service ${request.params.id}`);
     const parsed = CdsHookRequest.safeParse(request.body);
     if (!parsed.success)
       throw new InvalidInputError(`Not a CDS Hooks request: ${summarizeIssues(parsed.error.issues)}`);
     const call = parsed.data;
+    facts.hook = call.hook;
+    facts.hookInstance = call.hookInstance;
+    facts.fhirServer = call.fhirServer ?? undefined;
     if (call.hook !== service.hook)
       throw new InvalidInputError(`Service ${service.id} answers ${service.hook}, not ${call.hook}`);
     if (!deps.allowUnauthenticated && call.fhirServer && !fhirServers.has(withoutSlash(call.fhirServer)))
@@ -92,6 +121,9 @@ export function createCdsRoutes(deps: CdsRoutesDeps): Router {
       );
     const { patientId } = call.context;
     const pseudonym = deps.pseudonymOf(patientId);
+    facts.pseudonym = pseudonym;
+    facts.patientRef = `Patient/${patientId}`;
+    facts.userRef = call.context.userId;
     const prefetched = fromPrefetch(call.prefetch ?? undefined, patientId);
     const drafts = draftOrders(call.context.draftOrders, prefetched.medications);
     const capture: CaptureRequest = {
@@ -136,6 +168,12 @@ export function createCdsRoutes(deps: CdsRoutesDeps): Router {
     ];
     logCall(call.hook, pseudonym, report);
     response.json({ cards });
+    Object.assign(facts, {
+      cards: cards.length,
+      findings: report.findings.length,
+      ruleIds: [...new Set(report.findings.map((finding) => finding.ruleId))].join(' '),
+      chartRead: !unreadable,
+    });
 
     if (!unreadable)
       void deps.publishContext(chart).catch((error: unknown) =>
@@ -149,7 +187,50 @@ export function createCdsRoutes(deps: CdsRoutesDeps): Router {
           `analysis not started: ${(error as Error).message}`,
         ),
       );
-  });
+  };
+
+  /**
+   * The call on aloe.audit.v1 (references, codes and counts; never the request's chart), sent once the
+   * answer is out: a slow or failing broker costs the EHR nothing, and a lost audit event is logged.
+   */
+  const recordCall = (response: Response, facts: CallFacts, error?: unknown) => {
+    const ehrCall = response.locals.ehrCall as VerifiedEhrCall | undefined;
+    const fhirBase = facts.fhirServer && URL.canParse(facts.fhirServer) ? facts.fhirServer : undefined;
+    const event = buildAuditEvent(
+      {
+        action: 'cds-hook-call',
+        outcome: error === undefined ? 'success' : 'failure',
+        ...(facts.pseudonym ? { patientPseudonym: facts.pseudonym } : {}),
+        ...(facts.patientRef && FhirReference.safeParse(facts.patientRef).success
+          ? { patientRef: facts.patientRef }
+          : {}),
+        ...(facts.userRef && FhirReference.safeParse(facts.userRef).success
+          ? { userRef: facts.userRef }
+          : {}),
+        ...(ehrCall ? { client: ehrCall.issuer.slice(0, 500) } : {}),
+        ...(fhirBase ? { fhirBase } : {}),
+        ...(facts.hookInstance ? { correlationId: facts.hookInstance.slice(0, 100) } : {}),
+        detail: {
+          service: facts.service.slice(0, 100),
+          ...(facts.hook ? { hook: facts.hook } : {}),
+          ...(facts.cards !== undefined
+            ? { cards: facts.cards, findings: facts.findings ?? 0, chartRead: facts.chartRead ?? false }
+            : {}),
+          ...(facts.ruleIds ? { ruleIds: facts.ruleIds } : {}),
+          ...(error === undefined ? {} : { code: describeError(error).code }),
+        },
+      },
+      deps,
+    );
+    void deps
+      .audit(event)
+      .catch((failure: unknown) =>
+        logger.warn(
+          { hook: facts.hook, patientPseudonym: facts.pseudonym, eventId: event.eventId, err: failure },
+          'the CDS Hooks call was not recorded on the audit topic',
+        ),
+      );
+  };
 
   /** The AI's latest cached set; the clinician never waits on the cache: if it cannot answer, the pending card. */
   const aiCards = async (pseudonym: string): Promise<CdsCard[]> => {
@@ -214,6 +295,21 @@ export function createCdsRoutes(deps: CdsRoutesDeps): Router {
   });
 
   return router;
+}
+
+/** What a hook call's audit event says, as the call is understood (PHI-free: ids, codes, counts). */
+interface CallFacts {
+  service: string;
+  hook?: string;
+  hookInstance?: string;
+  fhirServer?: string | undefined;
+  pseudonym?: string;
+  patientRef?: string;
+  userRef?: string | undefined;
+  cards?: number;
+  findings?: number;
+  ruleIds?: string;
+  chartRead?: boolean;
 }
 
 /** Said when the EHR could not be read: the rules checked only what the EHR sent with the call. */

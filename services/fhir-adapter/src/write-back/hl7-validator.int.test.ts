@@ -1,7 +1,9 @@
 // The HL7 FHIR validator (infra/fhir-validator, offline, R4 4.0.1) over every resource type the
 // write-back writes, as the transactions that carry them: the model and rules Devices, DetectedIssues
 // from the model and from the rules, Communications, both Provenances, what a newer set supersedes,
-// a draft order cited in words, and the Device of the random-weight test model. No errors allowed.
+// a draft order cited in words, and the Device of the random-weight test model; and the AuditEvents
+// of every kind (EHR read, write-back, review, CDS Hooks call, AI decision, clinician feedback), as
+// the audit sink's transaction carries them. No errors allowed.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -15,12 +17,16 @@ import type {
   Device,
   Provenance,
 } from '@medplum/fhirtypes';
+import { type AuditKind, auditEventsOfEachKind } from '../../test/audit-events.js';
 import {
   hl7ValidatorStatus,
   runHl7Validator,
   type ValidatorIssue,
   type ValidatorReport,
 } from '../../test/hl7-validator.js';
+import { AUDIT_EVENT_TAG_SYSTEM } from '../audit/audit-codes.js';
+import { buildAuditTransaction } from '../audit/audit-transaction.js';
+import { buildFhirAuditEvent } from '../audit/fhir-audit-event.js';
 import { KNOWLEDGE_RULES_IDENTIFIER_SYSTEM } from './ai-transparency.js';
 import { buildWriteBackTransaction } from './build-transaction.js';
 import { acceptanceEntries } from './review.js';
@@ -210,9 +216,23 @@ function storedSuggestions(bundle: Bundle): WrittenSuggestion[] {
     });
 }
 
+/** The AuditEvents of every kind, as the audit sink sends them; their kind by event id. */
+const auditKinds = new Map<string, AuditKind>();
+function auditTransaction(): Bundle {
+  const events = auditEventsOfEachKind(set.fhirBase);
+  for (const [kind, event] of Object.entries(events)) auditKinds.set(event.eventId, kind as AuditKind);
+  return buildAuditTransaction(
+    Object.values(events).map((event) => ({ event, resource: buildFhirAuditEvent(event) })),
+  );
+}
+
 /** What an entry is, for the report: the resource type, and which kind of it. */
 function labelOf(entry: BundleEntry): string {
   const resource = entry.resource!;
+  if (resource.resourceType === 'AuditEvent') {
+    const eventId = resource.meta?.tag?.find((tag) => tag.system === AUDIT_EVENT_TAG_SYSTEM)?.code ?? '';
+    return `AuditEvent (${auditKinds.get(eventId) ?? 'unknown'})`;
+  }
   if (entry.request?.method === 'PUT')
     return resource.resourceType === 'Provenance'
       ? 'Provenance (verified by a clinician)'
@@ -291,7 +311,7 @@ function tally(report: ValidatorReport, bundles: Record<string, Bundle>) {
         type: 'transaction',
         entry: acceptanceEntries(earlierSet.fhirBase, 'Practitioner/dr-review', stored[0]!, provenance),
       };
-      const bundles = { earlier, current: transactionOf(set, stored), reviewed };
+      const bundles = { earlier, current: transactionOf(set, stored), reviewed, audit: auditTransaction() };
       const folder = mkdtempSync(join(tmpdir(), 'aloe-hl7-validator-'));
       const startedMs = Date.now();
       let report: ValidatorReport;
@@ -325,6 +345,14 @@ function tally(report: ValidatorReport, bundles: Record<string, Bundle>) {
         'Draft order',
       );
       expect([...rows.keys()].sort()).toEqual([
+        'AuditEvent (ai-decision)',
+        'AuditEvent (cds-hook-call (failure))',
+        'AuditEvent (cds-hook-call)',
+        'AuditEvent (feedback-received (no clinician))',
+        'AuditEvent (feedback-received)',
+        'AuditEvent (fhir-read)',
+        'AuditEvent (fhir-write (review))',
+        'AuditEvent (fhir-write)',
         'Communication',
         'Communication (superseded)',
         'DetectedIssue (model)',

@@ -15,6 +15,9 @@ export type CheckpointResult =
   | { ok: true; checkpoint: Point | null; fresh: boolean }
   | { ok: false; verdict: BrokenVerdict };
 
+/** A verdict on the log with the checkpoint it was checked against, also when it is broken. */
+export type CheckedVerdict = AuditVerdict & { checkpoint: Point | null };
+
 export type PurgeResult = { ok: true; deleted: number } | { ok: false; verdict: BrokenVerdict };
 
 /**
@@ -35,7 +38,7 @@ export function createAuditIntegrity(deps: {
     lastSigned && (!stored || lastSigned.seq >= stored.seq) ? lastSigned : stored;
 
   /** `sinceCheckpoint`: read only from the newest checkpoint's row on (before signing a new one). */
-  async function check(client: SqlClient, sinceCheckpoint: boolean): Promise<AuditVerdict> {
+  async function check(client: SqlClient, sinceCheckpoint: boolean): Promise<CheckedVerdict> {
     const anchor = await readAnchor(client);
     const checkpoint = newest(await readNewestCheckpoint(client));
     const start = chainStart(anchor, checkpoint, sinceCheckpoint);
@@ -45,7 +48,7 @@ export function createAuditIntegrity(deps: {
       !sinceCheckpoint ||
       checkpoint !== null ||
       (await client.query('SELECT 1 FROM audit_log WHERE signature IS NOT NULL LIMIT 1')).length > 0;
-    return verifyAuditLog({
+    const verdict = await verifyAuditLog({
       rows: readRows(client, firstSeqOf(start)),
       start,
       anchor,
@@ -53,10 +56,14 @@ export function createAuditIntegrity(deps: {
       keyring,
       requireRowSignatures,
     });
+    return verdict.ok ? verdict : { ...verdict, checkpoint };
   }
 
   return {
-    /** Recomputes the whole chain from its anchor and checks it against the newest signed checkpoint. */
+    /**
+     * Recomputes the whole chain from its anchor and checks it against the newest signed checkpoint,
+     * which the verdict names (seq, time, key id) whether the log verifies or not.
+     */
     verify: () => check(db, false),
 
     /**

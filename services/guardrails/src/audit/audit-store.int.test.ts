@@ -118,6 +118,44 @@ describe.each(backends)('the audit store on %s', (_name, open, cleanUp) => {
     expect(error.message).toContain(`audit_log is append-only: ${operation} refused`);
   });
 
+  it('counts a period by verdict, rule, model and kind in SQL', async () => {
+    // A period of its own, in 2030, so the other tests' rows (recorded now) fall outside it.
+    const at = (day: number) => `2030-03-0${day}T08:00:00.000Z`;
+    const model = `stats-model-${randomUUID().slice(0, 8)}`;
+    await store.append(
+      entry({ recordedAt: at(1), modelId: model, verdict: 'block', ruleIds: ['r.a', 'r.b'] }),
+    );
+    await store.append(entry({ recordedAt: at(2), modelId: model, verdict: 'warn', ruleIds: ['r.a'] }));
+    await store.append(entry({ recordedAt: at(2), verdict: 'warn', ruleIds: [] }));
+    await store.append(
+      entry({ recordedAt: at(3), kind: 'feedback', verdict: null, ruleIds: [], modelId: null }),
+    );
+    await store.append(entry({ recordedAt: at(5), modelId: model, verdict: 'allow', ruleIds: ['r.b'] }));
+    expect(await store.stats({ from: at(1), to: at(5) })).toEqual({
+      decisions: 3,
+      byVerdict: [
+        { key: 'warn', count: 2 },
+        { key: 'block', count: 1 },
+      ],
+      byRule: [
+        { key: 'r.a', count: 2 },
+        { key: 'r.b', count: 1 },
+      ],
+      byModel: [
+        { key: model, count: 2 },
+        { key: 'aloe-test@sha256:37217638ca54', count: 1 },
+      ],
+      byKind: [
+        { key: 'decision', count: 3 },
+        { key: 'feedback', count: 1 },
+      ],
+    });
+    expect(await store.stats({ from: at(5) })).toMatchObject({
+      decisions: 1,
+      byRule: [{ key: 'r.b', count: 1 }],
+    });
+  });
+
   it('searches by patient, verdict, rule, model and time', async () => {
     const pseudonym = `pseudonym-${randomUUID().slice(0, 12)}`;
     await store.append(

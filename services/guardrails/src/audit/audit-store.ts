@@ -29,6 +29,32 @@ export interface AuditSearch {
   throughSeq?: number;
 }
 
+/** A period of recorded_at: from inclusive, to exclusive (as the search filters). */
+export interface AuditPeriod {
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/** How many rows carry one value (null: the row has none, e.g. no model). */
+export interface AuditCount {
+  key: string | null;
+  count: number;
+}
+
+/** The log at a glance over a period: each list by count, highest first. */
+export interface AuditStats {
+  /** Decision rows in the period. */
+  decisions: number;
+  /** Decisions by verdict, rule id (decisions citing it) and model id. */
+  byVerdict: AuditCount[];
+  byRule: AuditCount[];
+  byModel: AuditCount[];
+  /** Every row in the period by kind: decision, feedback, access. */
+  byKind: AuditCount[];
+}
+
+const STATS_FACETS = { kind: 'byKind', verdict: 'byVerdict', model: 'byModel', rule: 'byRule' } as const;
+
 export interface AuditStoreOptions {
   /** Ed25519; signs every row, checkpoint and purge anchor. Default: the published development key. */
   signingKey?: KeyObject;
@@ -121,6 +147,39 @@ export function createAuditStore(db: SqlClient, options: AuditStoreOptions = {})
         params,
       );
       return rows.map(toStoredRow);
+    },
+
+    /** Counts by verdict, rule, model (decisions) and kind (every row) in a period, grouped in SQL. */
+    async stats(period: AuditPeriod): Promise<AuditStats> {
+      const where: string[] = [];
+      const params: string[] = [];
+      if (period.from) where.push(`recorded_at >= $${params.push(period.from)}`);
+      if (period.to) where.push(`recorded_at < $${params.push(period.to)}`);
+      const inPeriod = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      // One round trip; a rule counts the decisions citing it (unnest gives a row per rule id).
+      const rows = await db.query<{
+        facet: keyof typeof STATS_FACETS;
+        key: string | null;
+        count: string | number;
+      }>(
+        `WITH period AS (
+           SELECT seq, kind, verdict, model_id, rule_ids FROM audit_log ${inPeriod}
+         ), decisions AS (SELECT * FROM period WHERE kind = 'decision')
+         SELECT 'kind' AS facet, kind AS key, count(*) AS count FROM period GROUP BY kind
+         UNION ALL SELECT 'verdict', verdict, count(*) FROM decisions GROUP BY verdict
+         UNION ALL SELECT 'model', model_id, count(*) FROM decisions GROUP BY model_id
+         UNION ALL SELECT 'rule', rule_id, count(DISTINCT seq)
+                     FROM decisions CROSS JOIN LATERAL unnest(rule_ids) AS rule_id GROUP BY rule_id
+         ORDER BY facet, count DESC, key`,
+        params,
+      );
+      const stats: AuditStats = { decisions: 0, byVerdict: [], byRule: [], byModel: [], byKind: [] };
+      for (const row of rows) {
+        const count = Number(row.count);
+        stats[STATS_FACETS[row.facet]].push({ key: row.key, count });
+        if (row.facet === 'kind' && row.key === 'decision') stats.decisions = count;
+      }
+      return stats;
     },
 
     /** The row logged for a dedupe key (a context id, a feedback id), if any. */

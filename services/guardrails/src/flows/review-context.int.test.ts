@@ -18,7 +18,7 @@ import {
   type TypedProducer,
 } from '@aloe/shared/kafka';
 import { createLogger } from '@aloe/shared/logging';
-import { ActionType, type PatientContext, type SuggestionSet } from '@aloe/shared/schemas';
+import { ActionType, type AuditEvent, type PatientContext, type SuggestionSet } from '@aloe/shared/schemas';
 import { testKafkaBrokers, uniqueName, waitFor } from '@aloe/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Kafka, KafkaMessage } from 'kafkajs';
@@ -87,6 +87,7 @@ async function startPipeline(
 ) {
   const contexts = await freshTopic(Topics.patientContext);
   const suggestions = await freshTopic(Topics.suggestions);
+  const auditTopic = await freshTopic(Topics.audit);
   const caller = createInferenceCaller({ address, deadlineMs: 30_000, retry });
   const consumer = await runConsumer({
     kafka,
@@ -103,6 +104,8 @@ async function startPipeline(
           audit,
           harm,
           publish: (set) => producer.send(suggestions, [{ key: set.patient.pseudonym, value: set }]),
+          publishAudit: (event) =>
+            producer.send(auditTopic, [{ key: event.patientPseudonym ?? 'none', value: event }]),
           logger,
           now: () => new Date(),
           maxTokens: 4096,
@@ -128,7 +131,18 @@ async function startPipeline(
   });
   consumers.push(reader);
   await reader.joined;
-  return { contexts, suggestions, published };
+  const audits: AuditEvent[] = [];
+  const auditReader = await runConsumer({
+    kafka,
+    contract: auditTopic,
+    groupId: uniqueName('audit-reader'),
+    producer,
+    logger,
+    handle: async (event) => void audits.push(event),
+  });
+  consumers.push(auditReader);
+  await auditReader.joined;
+  return { contexts, suggestions, published, audits };
 }
 
 function polypharmacyContext(): PatientContext {
@@ -190,19 +204,19 @@ async function deadLetters(topic: TopicContract, count = 1): Promise<KafkaMessag
 
 /** Starts the pipeline, sends it one polypharmacy context and waits for its suggestion set. */
 async function reviewOnePolypharmacyContext(strategies?: GuardrailsConfig['review']['strategies']) {
-  const { contexts, published } = await startPipeline(inference.address, undefined, strategies);
+  const { contexts, published, audits } = await startPipeline(inference.address, undefined, strategies);
   const context = polypharmacyContext();
   await producer.send(contexts, [{ key: context.patient.pseudonym, value: context }]);
   const set = await waitFor(() => published.find((candidate) => candidate.contextId === context.contextId), {
     what: 'the suggestion set',
     timeoutMs: 60_000,
   });
-  return { context, set };
+  return { context, set, audits };
 }
 
 describe('the guardrails pipeline', () => {
-  it('turns a context into an annotated suggestion set, with one audit row and a valid chain', async () => {
-    const { context, set } = await reviewOnePolypharmacyContext();
+  it('turns a context into an annotated suggestion set, with one audit row, a valid chain and its ai-decision event', async () => {
+    const { context, set, audits } = await reviewOnePolypharmacyContext();
     expect(set.model).toMatchObject({ testModel: true, quantization: 'Q8_0' });
     expect(set.suggestions.length).toBeGreaterThan(0);
     const known = new Set(context.items.map((item) => item.ref).concat(context.patient.ref));
@@ -271,6 +285,35 @@ describe('the guardrails pipeline', () => {
     expect(typeof payload.reasoning).toBe('string');
     expect(set.model.params.strategy).toBe('chain-of-thought');
     expect(await audit.verify()).toMatchObject({ ok: true });
+    // The decision's event for the EHR's AuditEvents: references, model identity, verdicts; no text.
+    const event = await waitFor(
+      () => audits.find((candidate) => candidate.correlationId === context.contextId),
+      {
+        what: 'the ai-decision event',
+      },
+    );
+    expect(event).toMatchObject({
+      source: 'guardrails',
+      action: 'ai-decision',
+      outcome: 'success',
+      recordedAt: row!.recordedAt,
+      patientPseudonym: context.patient.pseudonym,
+      patientRef: context.patient.ref,
+      fhirBase: context.fhirBase,
+      detail: {
+        setId: set.setId,
+        modelId: set.model.id,
+        modelSha256: set.model.fileSha256,
+        verdict: row!.verdict,
+        suggestions: set.suggestions.length,
+        ruleIds: row!.ruleIds.join(' '),
+      },
+    });
+    const cited = new Set(set.suggestions.flatMap((suggestion) => suggestion.citations));
+    expect(event.resourceRefs.length).toBeGreaterThan(0);
+    for (const reference of event.resourceRefs) expect(cited.has(reference)).toBe(true);
+    expect(JSON.stringify(event)).not.toContain(CANARY);
+    expect(JSON.stringify(event)).not.toContain('Warfarin Sodium');
     // Logs carry ids, pseudonyms, counts and rule ids; never the note, the prompt or the output.
     expect(logLines.some((line) => line.includes('context reviewed'))).toBe(true);
     const logs = logLines.join('');
@@ -297,8 +340,8 @@ describe('the guardrails pipeline', () => {
     expect(set.model.params.strategy).toBe('self-consistency');
   });
 
-  it('does not log a redelivered context twice, and publishes the same set again', async () => {
-    const { contexts, published } = await startPipeline(inference.address);
+  it('does not log a redelivered context twice, and publishes the same set and the same ai-decision event again', async () => {
+    const { contexts, published, audits } = await startPipeline(inference.address);
     const context = polypharmacyContext();
     await producer.send(contexts, [{ key: context.patient.pseudonym, value: context }]);
     await producer.send(contexts, [{ key: context.patient.pseudonym, value: context }]);
@@ -309,6 +352,15 @@ describe('the guardrails pipeline', () => {
     const [first, second] = published.filter((set) => set.contextId === context.contextId);
     expect(second).toEqual(first);
     expect(await audit.search({ patientPseudonym: context.patient.pseudonym })).toHaveLength(1);
+    // The same event id twice: the EHR keeps one AuditEvent for it (a conditional create).
+    const events = await waitFor(
+      () => {
+        const mine = audits.filter((event) => event.correlationId === context.contextId);
+        return mine.length === 2 ? mine : undefined;
+      },
+      { what: 'two ai-decision events' },
+    );
+    expect(events[1]).toEqual(events[0]);
   });
 
   it('retries when inference is down, then dead-letters the context with the reason: nothing is lost', async () => {
@@ -344,7 +396,7 @@ describe('the guardrails pipeline', () => {
   });
 
   it('analyses a chart state once: ten openings of an unchanged chart, one decision and one set id; a changed chart anew', async () => {
-    const { contexts, published } = await startPipeline(inference.address);
+    const { contexts, published, audits } = await startPipeline(inference.address);
     const chart = polypharmacyContext();
     for (let opening = 0; opening < 10; opening++) {
       const reopened = { ...chart, contextId: randomUUID(), capturedAt: new Date().toISOString() };
@@ -371,5 +423,11 @@ describe('the guardrails pipeline', () => {
     expect((decisions[1]!.payload as { suggestionSet: SuggestionSet }).suggestionSet.writeBack).toEqual(
       last.writeBack,
     );
+    // An ai-decision event per decision, not per opening: a reused set was not decided again.
+    await waitFor(() => audits.some((event) => event.correlationId === changed.contextId), {
+      what: 'the changed chart decision event',
+    });
+    const decided = audits.filter((event) => event.patientPseudonym === chart.patient.pseudonym);
+    expect(decided.map((event) => event.detail.setId)).toEqual([...new Set(mine.map((set) => set.setId))]);
   });
 });

@@ -6,6 +6,7 @@ import { AppError, ErrorCode, InvalidInputError } from '@aloe/shared/errors';
 import type { GenerateRequest, GenerateResponse__Output } from '@aloe/shared/grpc';
 import type { Logger } from '@aloe/shared/logging';
 import {
+  type AuditEvent,
   contextFingerprint,
   evidenceOf,
   type PatientContext,
@@ -22,6 +23,7 @@ import type { HarmClassifier } from '../rails/harm/harm-classifier.js';
 import { runInputRails } from '../rails/input/run-input-rails.js';
 import type { CandidateSuggestion } from '../rails/output/candidate.js';
 import { runOutputRailsWithModel } from '../rails/output/run-output-rails.js';
+import { decisionAuditEvent } from './audit-events.js';
 
 export const DISCLAIMER =
   'AI-generated suggestion (Aloe). Decision support only: a clinician must review it against the record before acting.';
@@ -35,6 +37,8 @@ export interface ReviewDeps {
   /** The learned harm rail (sentence encoder + heads), loaded once at start-up. */
   harm: HarmClassifier;
   publish: (set: SuggestionSet) => Promise<void>;
+  /** The decision's `ai-decision` event, to aloe.audit.v1 (the adapter writes it to the EHR as a FHIR AuditEvent). */
+  publishAudit: (event: AuditEvent) => Promise<void>;
   logger: Logger;
   now: () => Date;
   maxTokens: number;
@@ -126,7 +130,7 @@ function writeBackFor(context: PatientContext, deps: Pick<ReviewDeps, 'writeBack
 
 /**
  * One context end to end (ARCHITECTURE §2, step 3): input rails → prompt and per-request schema →
- * inference → output rails → one audit row → the annotated set to Kafka. A redelivered context, or the
+ * inference → output rails → one audit row → the annotated set to Kafka, then its `ai-decision` event. A redelivered context, or the
  * patient's unchanged chart opened again, is not inferred or logged again: the audited set is published
  * again (the EHR write is idempotent). A context id reused for another patient is refused.
  */
@@ -140,6 +144,8 @@ export async function reviewContext(
   if (already) {
     const stored = storedSet(already);
     await deps.publish(stored);
+    // Again with the same event id: if the first attempt failed after the append, it is not lost.
+    await deps.publishAudit(decisionAuditEvent(context, stored, already));
     deps.logger.info(
       { ...logFields, auditSeq: already.seq },
       'context already decided; republished its audited set',
@@ -238,10 +244,11 @@ export async function reviewContext(
     ...new Set([...inputFindings, ...suggestions.flatMap((s) => s.reasons)].map((finding) => finding.ruleId)),
   ];
   const promptText = canonicalJson(request.messages);
+  const recordedAt = deps.now().toISOString();
   const appended = await deps.audit.append({
     kind: 'decision',
     dedupeKey: context.contextId,
-    recordedAt: deps.now().toISOString(),
+    recordedAt,
     patientPseudonym: context.patient.pseudonym,
     modelId: model.id,
     verdict: worst,
@@ -274,6 +281,7 @@ export async function reviewContext(
     },
   });
   await deps.publish(set);
+  await deps.publishAudit(decisionAuditEvent(context, set, { recordedAt, verdict: worst, ruleIds }));
   deps.logger.info(
     {
       ...logFields,

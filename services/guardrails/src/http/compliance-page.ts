@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Router } from 'express';
 
 // The page holds no data: it is a form that calls the compliance API with the token the officer types.
@@ -13,18 +15,33 @@ const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
 ].join('; ');
 
-const files = {
-  '/compliance': ['page.html', 'text/html; charset=utf-8'],
-  '/compliance/page.js': ['page.js', 'text/javascript; charset=utf-8'],
-  '/compliance/page.css': ['page.css', 'text/css; charset=utf-8'],
-} as const;
+const here = (file: string) => new URL(`./compliance-page/${file}`, import.meta.url);
+// Chart.js's UMD build: one self-contained classic script (its ESM build imports a bare specifier,
+// which would need an inline import map), no eval, so it runs under script-src 'self'. Served from
+// the pinned package itself, never a CDN. Its package exports do not name the file: find it beside
+// the main entry.
+const chartJs = new URL(
+  'chart.umd.min.js',
+  pathToFileURL(createRequire(import.meta.url).resolve('chart.js')),
+);
 
-/** The compliance officers' web page over the audit API (ARCHITECTURE §1): search, a record, verify, export. */
+const files: Record<string, [URL, string]> = {
+  '/compliance': [here('page.html'), 'text/html; charset=utf-8'],
+  '/compliance/page.js': [here('page.js'), 'text/javascript; charset=utf-8'],
+  '/compliance/glance.js': [here('glance.js'), 'text/javascript; charset=utf-8'],
+  '/compliance/page.css': [here('page.css'), 'text/css; charset=utf-8'],
+  '/compliance/chart.umd.min.js': [chartJs, 'text/javascript; charset=utf-8'],
+};
+
+/**
+ * The compliance officers' web page over the audit API (ARCHITECTURE §1): search, a record, verify,
+ * export, and the period at a glance (charts of the counts, the newest checkpoint's verification).
+ */
 export function createCompliancePageRoutes(): Router {
   const router = Router();
   for (const [path, [file, type]] of Object.entries(files)) {
-    // Beside this module in src/ and, copied by the build, in dist/.
-    const body = readFileSync(new URL(`./compliance-page/${file}`, import.meta.url));
+    // Beside this module in src/ and, copied by the build, in dist/ (Chart.js: in node_modules).
+    const body = readFileSync(file);
     router.get(path, (_request, response) => {
       response
         .set({

@@ -197,7 +197,13 @@ describe('export and verify', () => {
       await db.query('UPDATE audit_log SET payload = \'{"n": 99}\' WHERE seq = 3');
       await db.exec('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
       const broken = await request(app).post('/v1/audit/verify').set(as(COMPLIANCE)).expect(200);
-      expect(broken.body).toMatchObject({ ok: false, code: 'row-hash-mismatch', firstBrokenSeq: 3 });
+      // The verdict names the checkpoint it was checked against (the one the export above signed).
+      expect(broken.body).toMatchObject({
+        ok: false,
+        code: 'row-hash-mismatch',
+        firstBrokenSeq: 3,
+        checkpoint: { seq: 4, keyId: audit.signer.keyId },
+      });
       // Nothing is signed over a log that does not verify: the export answers the verdict instead.
       const refused = await request(app).get('/v1/audit/export').set(as(COMPLIANCE)).expect(409);
       expect(refused.body).toMatchObject({ ok: false, code: 'row-hash-mismatch', firstBrokenSeq: 3 });
@@ -279,6 +285,102 @@ describe('export and verify', () => {
       status: 1,
       output: expect.stringMatching(/^export BROKEN \[seal-signature-invalid\]: the seal is signed by key /),
     });
+  });
+});
+
+// Rows of its own in January 2027, appended after the tests above, which count the whole log.
+describe('GET /v1/audit/stats', () => {
+  const RULES = ['output.interaction', 'output.allergy-conflict', 'input.injection'];
+  const VERDICTS = ['allow', 'warn', 'block'];
+  const kindOf = (i: number) => (i % 6 === 5 ? 'feedback' : i % 6 === 4 ? 'access' : 'decision');
+  const entries = Array.from({ length: 30 }, (_, i) => {
+    const kind = kindOf(i);
+    const decision = kind === 'decision';
+    return {
+      kind,
+      dedupeKey: randomUUID(),
+      recordedAt: `2027-01-${String(1 + i).padStart(2, '0')}T12:00:00.000Z`,
+      patientPseudonym: `pseudonym-stats-${i % 4}`,
+      modelId: decision ? `model-${i % 3 === 0 ? 'a' : 'b'}@sha256:${i % 3}` : null,
+      verdict: decision ? VERDICTS[i % 3]! : null,
+      // A decision cites any subset of the rules (bit r of i), so rules overlap within rows.
+      ruleIds: decision ? RULES.filter((_, r) => (i >> r) & 1) : [],
+      payload: { i },
+    } as const;
+  });
+
+  /** The counts the endpoint should give, tallied here from the rows appended. */
+  function expected(from: string, to: string) {
+    const inPeriod = entries.filter((entry) => entry.recordedAt >= from && entry.recordedAt < to);
+    const decisions = inPeriod.filter((entry) => entry.kind === 'decision');
+    const tally = (keys: (string | null)[]) => {
+      const counts: Record<string, number> = {};
+      for (const key of keys) counts[String(key)] = (counts[String(key)] ?? 0) + 1;
+      return counts;
+    };
+    return {
+      decisions: decisions.length,
+      byVerdict: tally(decisions.map((entry) => entry.verdict)),
+      byRule: tally(decisions.flatMap((entry) => entry.ruleIds)),
+      byModel: tally(decisions.map((entry) => entry.modelId)),
+      byKind: tally(inPeriod.map((entry) => entry.kind)),
+    };
+  }
+  type Count = { key: string | null; count: number };
+  const asRecord = (counts: Count[]) => Object.fromEntries(counts.map((c) => [String(c.key), c.count]));
+  const stats = async (query: string) =>
+    (await request(app).get(`/v1/audit/stats${query}`).set(as(COMPLIANCE)).expect(200)).body;
+
+  beforeAll(async () => {
+    for (const entry of entries) await audit.append(entry);
+  });
+
+  it('counts the decisions of a period by verdict, rule and model, and every row by kind', async () => {
+    const body = await stats('?from=2027-01-01T00:00:00Z&to=2027-02-01T00:00:00Z');
+    const want = expected('2027-01-01T00:00:00.000Z', '2027-02-01T00:00:00.000Z');
+    expect(body.from).toBe('2027-01-01T00:00:00Z');
+    expect(body.decisions).toBe(20);
+    expect({
+      decisions: body.decisions,
+      byVerdict: asRecord(body.byVerdict),
+      byRule: asRecord(body.byRule),
+      byModel: asRecord(body.byModel),
+      byKind: asRecord(body.byKind),
+    }).toEqual(want);
+    expect(asRecord(body.byKind)).toEqual({ decision: 20, access: 5, feedback: 5 });
+    // Highest count first, so the charts read from the top.
+    for (const list of [body.byVerdict, body.byRule, body.byModel, body.byKind] as Count[][])
+      expect(list.map((c) => c.count)).toEqual([...list.map((c) => c.count)].sort((a, b) => b - a));
+  });
+
+  it('counts from the start of the period, inclusive, to its end, exclusive', async () => {
+    const body = await stats('?from=2027-01-05T12:00:00.000Z&to=2027-01-11T12:00:00.000Z');
+    const want = expected('2027-01-05T12:00:00.000Z', '2027-01-11T12:00:00.000Z');
+    expect(body.decisions).toBe(4); // days 5…10: i = 4…9, of which 4, 5 are access and feedback
+    expect(asRecord(body.byVerdict)).toEqual(want.byVerdict);
+    expect(asRecord(body.byRule)).toEqual(want.byRule);
+    expect(asRecord(body.byModel)).toEqual(want.byModel);
+    expect(asRecord(body.byKind)).toEqual({ decision: 4, access: 1, feedback: 1 });
+    // Only an end: everything before it, the first tests' rows of November 2026 included.
+    const before = await stats('?to=2027-01-01T00:00:00Z');
+    expect(before).toMatchObject({ from: null, decisions: 4, byKind: [{ key: 'decision', count: 4 }] });
+    expect(asRecord(before.byModel)).toEqual({ 'aloe-test@sha256:1': 3, 'other@sha256:2': 1 });
+    expect((await stats('')).decisions).toBe(24);
+    expect(await stats('?from=2030-01-01T00:00:00Z')).toMatchObject({
+      decisions: 0,
+      byVerdict: [],
+      byRule: [],
+      byModel: [],
+      byKind: [],
+    });
+  });
+
+  it('is for the compliance role only, and refuses a period that is not a date-time', async () => {
+    await request(app).get('/v1/audit/stats').expect(401);
+    const clinician = await request(app).get('/v1/audit/stats').set(as(CLINICIAN)).expect(403);
+    expect(clinician.body.issue[0].details.text).toMatch(/compliance role only/);
+    const bad = await request(app).get('/v1/audit/stats?from=yesterday').set(as(COMPLIANCE)).expect(400);
+    expect(bad.body.issue[0].details.text).toMatch(/from/);
   });
 });
 

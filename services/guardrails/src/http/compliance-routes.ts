@@ -26,10 +26,13 @@ const Query = z.object({
   after: z.coerce.number().int().min(0).optional(),
 });
 
+const Period = Query.pick({ from: true, to: true });
+
 /**
  * The compliance API (ARCHITECTURE §7): search the audit log by patient pseudonym, time, model, verdict
- * and rule; read one record; export as NDJSON or CSV, sealed; verify the log. Compliance role only,
- * but for the public key, which anyone verifying an export needs.
+ * and rule; read one record; count a period's decisions (the page's charts); export as NDJSON or CSV,
+ * sealed; verify the log. Compliance role only, but for the public key, which anyone verifying an
+ * export needs.
  */
 export function createComplianceRoutes(deps: ComplianceRoutesDeps): Router {
   const router = Router();
@@ -69,6 +72,17 @@ export function createComplianceRoutes(deps: ComplianceRoutesDeps): Router {
   router.get('/v1/audit/records', async (request, response) => {
     const rows = await deps.audit.search(filters(request.query));
     response.json({ records: rows, next: rows.length > 0 ? rows.at(-1)!.seq : null });
+  });
+
+  // The page's charts: counts over a period, grouped in SQL however long the log is.
+  router.get('/v1/audit/stats', async (request, response) => {
+    const parsed = Period.safeParse(request.query);
+    if (!parsed.success) throw new InvalidInputError(summarizeIssues(parsed.error.issues));
+    response.json({
+      from: parsed.data.from ?? null,
+      to: parsed.data.to ?? null,
+      ...(await deps.audit.stats(parsed.data)),
+    });
   });
 
   router.get('/v1/audit/records/:seq', async (request, response) => {

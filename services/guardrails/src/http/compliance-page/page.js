@@ -1,5 +1,7 @@
 // The compliance page's script: calls the audit API with the token typed in (kept in this page's
 // memory only) and writes every value with textContent, so nothing from the log can become markup.
+import { showIntegrity, showStats } from './glance.js';
+
 const $ = (selector) => document.querySelector(selector);
 const status = $('#status');
 const rows = $('#records tbody');
@@ -78,8 +80,23 @@ const brokenText = (verdict) =>
 
 async function verify() {
   const verdict = await (await call('/v1/audit/verify', { method: 'POST' })).json();
+  showIntegrity(verdict, new Date());
   if (verdict.ok) say(`Chain intact: ${verdict.rows} row(s) verified`, 'ok');
   else say(brokenText(verdict), 'error');
+}
+
+// The period at a glance: counts over the From/To filters, and the whole chain verified (what the
+// Verify button does) against the newest signed checkpoint.
+async function glance() {
+  const params = query();
+  const period = new URLSearchParams();
+  for (const name of ['from', 'to']) if (params.has(name)) period.set(name, params.get(name));
+  const [stats, verdict] = await Promise.all([
+    call(`/v1/audit/stats?${period}`).then((response) => response.json()),
+    call('/v1/audit/verify', { method: 'POST' }).then((response) => response.json()),
+  ]);
+  showIntegrity(verdict, new Date());
+  showStats(stats);
 }
 
 async function exportAs(format) {
@@ -98,7 +115,10 @@ const guarded = (action) => (event) => {
 };
 $('#search').addEventListener(
   'submit',
-  guarded(() => search(false)),
+  guarded(async () => {
+    await search(false);
+    await glance();
+  }),
 );
 $('#more').addEventListener(
   'click',
