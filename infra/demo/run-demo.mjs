@@ -263,6 +263,41 @@ const cdsAgain = await patientView('aloe-poly');
 for (const card of (await cdsAgain.json()).cards)
   console.log(`  [${card.indicator}] ${card.summary.slice(0, 60)}  (${card.source.label})`);
 
+step('Ten more openings of the unchanged aloe-poly chart: one analysis per chart state, nothing written twice');
+const auth = { authorization: `Bearer ${complianceToken}` };
+const polyPseudonym = pseudonymOf(requested.find((r) => r.patientId === 'aloe-poly')?.contextId);
+const aloeCount = async (type, patientParam) =>
+  (
+    await (
+      await fetch(
+        `${fhirBase}/${type}?${patientParam}=Patient/aloe-poly&_tag=urn:aloe:suggestion-set|&_summary=count`,
+      )
+    ).json()
+  ).total;
+const decisionsOfPoly = async () =>
+  (
+    await (
+      await fetch(
+        `http://127.0.0.1:${guardrailsPort}/v1/audit/records?kind=decision&patient=${polyPseudonym}&limit=1000`,
+        { headers: auth },
+      )
+    ).json()
+  ).records.length;
+await new Promise((resolve) => setTimeout(resolve, 3_000)); // the opening above is handled first
+const before = {
+  decisions: await decisionsOfPoly(),
+  written: (await aloeCount('DetectedIssue', 'patient')) + (await aloeCount('Communication', 'subject')),
+};
+for (let opening = 0; opening < 10; opening++) await patientView('aloe-poly');
+await new Promise((resolve) => setTimeout(resolve, 8_000)); // guardrails and the adapter consume them
+const after = {
+  decisions: await decisionsOfPoly(),
+  written: (await aloeCount('DetectedIssue', 'patient')) + (await aloeCount('Communication', 'subject')),
+};
+console.log(
+  `  10 openings: ${after.decisions - before.decisions} new analyses, ${after.written - before.written} new resources in the EHR (${after.decisions} analyses and ${after.written} Aloe resources for this patient in all)`,
+);
+
 step('Write-back: what the EHR holds now (AI-tagged, with Provenance)');
 for (const type of ['DetectedIssue', 'Communication', 'Provenance', 'Device']) {
   const bundle = await (await fetch(`${fhirBase}/${type}?_summary=count`)).json();
@@ -270,7 +305,6 @@ for (const type of ['DetectedIssue', 'Communication', 'Provenance', 'Device']) {
 }
 
 step('Compliance: the audit log and its hash chain');
-const auth = { authorization: `Bearer ${complianceToken}` };
 const records = await (
   await fetch(`http://127.0.0.1:${guardrailsPort}/v1/audit/records?kind=decision&limit=1000`, {
     headers: auth,
