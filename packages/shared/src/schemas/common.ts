@@ -5,6 +5,7 @@ import { z } from 'zod';
  * EHR exports (and the CDC opioid CDS examples) use longer ones.
  */
 export const FHIR_ID = /^[A-Za-z0-9\-.]{1,200}$/;
+export const FhirId = z.string().regex(FHIR_ID, 'must be a FHIR id (letters, digits, - and .)');
 
 /** A relative FHIR reference such as `Condition/123`. */
 export const FhirReference = z

@@ -1,6 +1,6 @@
 import { InvalidInputError } from '@aloe/shared/errors';
 import { requireBearer } from '@aloe/shared/http';
-import { TaskKind } from '@aloe/shared/schemas';
+import { FHIR_ID, FhirId, TaskKind } from '@aloe/shared/schemas';
 import { type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import type { AnalysisRequest } from '../flows/publish-context.js';
@@ -12,7 +12,7 @@ export interface ApiRoutesDeps {
 }
 
 const AnalyzeBody = z.object({ tasks: z.array(TaskKind).min(1).optional() }).optional();
-const PatientId = z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'must be a FHIR id');
+const PatientId = FhirId;
 
 /**
  * For integration engineers: `POST /api/v1/patients/{id}/analyze` (202 with the context id) and the
@@ -53,12 +53,14 @@ export function createApiRoutes(deps: ApiRoutesDeps): Router {
       resource?.resourceType === 'Patient'
         ? `Patient/${resource.id}`
         : (resource?.subject?.reference ?? resource?.patient?.reference);
-    const patientId = /(?:^|\/)Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(reference ?? '')?.[1];
+    const patientId = /(?:^|\/)Patient\/([^/]+)$/.exec(reference ?? '')?.[1];
     if (!patientId) {
       // An id-only notification (empty body) names no patient: acknowledge, nothing to do.
       response.status(204).end();
       return;
     }
+    if (!FHIR_ID.test(patientId))
+      throw new InvalidInputError('The notified resource names a patient whose id is not a FHIR id');
     const { contextId } = await deps.requestAnalysis({
       patientId,
       trigger: { kind: 'subscription' },

@@ -245,7 +245,15 @@ describe('hook calls', () => {
     const answered = await call('aloe-patient-view', patientView, 200);
     expect(answered.body.cards).toHaveLength(1);
     await call('aloe-order-select', patientView, 400);
-    await waitFor(() => recorded.length === 2, { timeoutMs: 5_000, what: 'two audit events' });
+    // Refused before it was read: no (valid) JWT.
+    await request(app).post('/cds-services/aloe-order-sign').send(patientView).expect(401);
+    await waitFor(() => recorded.length === 3, { timeoutMs: 5_000, what: 'three audit events' });
+    expect(recorded[2]).toMatchObject({
+      action: 'cds-hook-call',
+      outcome: 'failure',
+      detail: { service: 'aloe-order-sign', code: 'UNAUTHORIZED' },
+    });
+    expect(recorded[2]).not.toHaveProperty('client');
     expect(recorded[0]).toMatchObject({
       source: 'fhir-adapter',
       action: 'cds-hook-call',

@@ -75,14 +75,20 @@ export function createCdsRoutes(deps: CdsRoutesDeps): Router {
     ? { label: 'Open the Aloe assistant', url: deps.sidebarLaunchUrl, type: 'smart' }
     : undefined;
 
+  // A call refused here (no or a bad JWT) is a CDS Hooks call too: it is recorded, as refused.
   const authenticate: RequestHandler = async (request, response, next) => {
     if (deps.allowUnauthenticated) return next();
-    if (!deps.verifyEhrJwt)
-      return next(new AppError(ErrorCode.Unauthorized, 'No EHR is trusted: configure the CDS Hooks issuers'));
-    response.locals.ehrCall = await deps.verifyEhrJwt(
-      request.headers.authorization,
-      calledUrl(deps.publicBaseUrl, request),
-    );
+    try {
+      if (!deps.verifyEhrJwt)
+        throw new AppError(ErrorCode.Unauthorized, 'No EHR is trusted: configure the CDS Hooks issuers');
+      response.locals.ehrCall = await deps.verifyEhrJwt(
+        request.headers.authorization,
+        calledUrl(deps.publicBaseUrl, request),
+      );
+    } catch (error) {
+      recordCall(response, { service: String(request.params.id ?? 'discovery') }, error);
+      throw error;
+    }
     next();
   };
 

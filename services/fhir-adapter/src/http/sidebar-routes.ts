@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError, ErrorCode, InvalidInputError, UnavailableError } from '@aloe/shared/errors';
 import type { Logger } from '@aloe/shared/logging';
-import type { Feedback } from '@aloe/shared/schemas';
+import { type Feedback, FHIR_ID, FhirReference } from '@aloe/shared/schemas';
 import express, { type Request, type Response, Router } from 'express';
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { CardStore } from '../cards/card-store.js';
@@ -206,7 +206,7 @@ export function createSidebarRoutes(deps: SidebarDeps): Router {
     };
     if (!exchange.ok)
       throw new AppError(ErrorCode.Forbidden, `The EHR refused the code: ${token.error ?? exchange.status}`);
-    if (typeof token.patient !== 'string' || !/^[A-Za-z0-9\-.]{1,64}$/.test(token.patient))
+    if (typeof token.patient !== 'string' || !FHIR_ID.test(token.patient))
       throw new AppError(ErrorCode.Forbidden, 'The EHR launched the sidebar without a patient in context');
     const fhirUser = await clinicianOf(launch.iss, token.id_token);
     const session: Session = {
@@ -299,7 +299,8 @@ export function createSidebarRoutes(deps: SidebarDeps): Router {
       ? fhirUser.slice(withoutSlash(iss).length + 1)
       : fhirUser;
     if (
-      !/^(Practitioner|PractitionerRole|Patient|RelatedPerson|Person)\/[A-Za-z0-9\-.]{1,64}$/.test(relative)
+      !/^(Practitioner|PractitionerRole|Patient|RelatedPerson|Person)\//.test(relative) ||
+      !FhirReference.safeParse(relative).success
     )
       throw new AppError(ErrorCode.Forbidden, "The EHR's id_token fhirUser is not a FHIR user reference");
     return relative;
