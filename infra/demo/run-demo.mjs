@@ -263,7 +263,9 @@ const cdsAgain = await patientView('aloe-poly');
 for (const card of (await cdsAgain.json()).cards)
   console.log(`  [${card.indicator}] ${card.summary.slice(0, 60)}  (${card.source.label})`);
 
-step('Ten more openings of the unchanged aloe-poly chart: one analysis per chart state, nothing written twice');
+step(
+  'Ten more openings of the unchanged aloe-poly chart: one analysis per chart state, nothing written twice',
+);
 const auth = { authorization: `Bearer ${complianceToken}` };
 const polyPseudonym = pseudonymOf(requested.find((r) => r.patientId === 'aloe-poly')?.contextId);
 const aloeCount = async (type, patientParam) =>
