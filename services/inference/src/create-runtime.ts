@@ -3,7 +3,7 @@ import type { LlamaContextSequence } from 'node-llama-cpp';
 import { createGrammarCache } from './generate/grammar-cache.js';
 import { runInference } from './generate/run-inference.js';
 import type { InferenceRuntime } from './grpc/handlers.js';
-import { toProtoIdentity } from './grpc/to-proto.js';
+import { toProtoIdentity, toProtoStopToken } from './grpc/to-proto.js';
 import type { InferenceMetrics } from './metrics.js';
 import type { LoadedModel } from './model/load-model.js';
 import { SlotScheduler } from './queue/slot-scheduler.js';
@@ -16,7 +16,7 @@ export interface Runtime extends InferenceRuntime {
 /** Puts a loaded model behind the scheduler: one slot per context sequence, a bounded queue in front. */
 export function createRuntime(
   loaded: LoadedModel,
-  options: { queueCapacity: number; metrics: InferenceMetrics },
+  options: { queueCapacity: number; metrics: InferenceMetrics; today?: () => Date },
 ): Runtime {
   const sequences: LlamaContextSequence[] = [];
   while (loaded.context.sequencesLeft > 0) sequences.push(loaded.context.getSequence());
@@ -35,13 +35,33 @@ export function createRuntime(
     threads: loaded.threads,
     backend: loaded.backend,
     queueCapacity: options.queueCapacity,
+    stopTokens: loaded.stops.map(toProtoStopToken),
+    defaults: {
+      ...(loaded.defaults.temperature === undefined ? {} : { temperature: loaded.defaults.temperature }),
+      ...(loaded.defaults.topP === undefined ? {} : { topP: loaded.defaults.topP }),
+      maxContextTokens: loaded.defaults.maxContextTokens,
+      source: loaded.defaults.source,
+    },
+    licence: loaded.seedModel
+      ? {
+          id: loaded.seedModel.licence.id,
+          url: loaded.seedModel.licence.url,
+          nonCommercial: loaded.seedModel.licence.nonCommercial,
+        }
+      : null,
+    chatTemplateText: loaded.template.text,
   };
+  const stops = new Map(loaded.stops.map((stop) => [stop.id, stop]));
   return {
     run: (request, runOptions) =>
       runInference(
         {
           identity: loaded.identity,
-          chatWrapper: loaded.chatWrapper,
+          template: loaded.template,
+          tokenize: loaded.tokenize,
+          stops,
+          samplingDefaults: { temperature: loaded.defaults.temperature, topP: loaded.defaults.topP },
+          ...(options.today ? { today: options.today } : {}),
           scheduler,
           grammars,
           onTokens: (count) => options.metrics.generatedTokens.inc(count),

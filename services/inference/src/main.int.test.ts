@@ -1,13 +1,13 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { loadInferenceProto } from '@aloe/shared/grpc';
-import { waitFor } from '@aloe/shared/testing';
+import { startServiceProcess, waitFor } from '@aloe/shared/testing';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { generate, user } from '../test/inference-harness.js';
+import { makeTestModel } from './test-model/make-test-model.js';
 
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -28,24 +28,13 @@ describe('inference start-up', () => {
 
   it('generates its test model, serves, exposes metrics and shuts down cleanly on SIGTERM', async () => {
     const modelsDir = await mkdtemp(join(tmpdir(), 'aloe-main-'));
-    const child = spawn(process.execPath, ['dist/main.js'], {
-      env: {
-        PATH: process.env.PATH,
-        INFERENCE_GRPC_PORT: '0',
-        INFERENCE_METRICS_PORT: '0',
-        INFERENCE_MODELS_DIR: modelsDir,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
+    const { child, lines, exited } = await startServiceProcess({
+      readyMessage: 'serving',
+      timeoutMs: 30_000,
+      env: { INFERENCE_GRPC_PORT: '0', INFERENCE_METRICS_PORT: '0', INFERENCE_MODELS_DIR: modelsDir },
     });
     children.push(child);
-    const lines: Array<Record<string, unknown>> = [];
-    createInterface({ input: child.stdout! }).on('line', (line) => lines.push(JSON.parse(line)));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
-      await waitFor(() => lines.some((line) => line.msg === 'serving'), {
-        what: 'the service to serve',
-        timeoutMs: 30_000,
-      });
       const listening = lines.find((line) => line.msg === 'gRPC server listening; loading the model')!;
       expect(lines.some((line) => String(line.msg).includes('TEST MODEL'))).toBe(true);
 
@@ -81,6 +70,58 @@ describe('inference start-up', () => {
       expect(lines.some((line) => line.msg === 'shutdown complete')).toBe(true);
       // No prompt or output text in the logs unless the debug flag is set.
       expect(JSON.stringify(lines)).not.toContain('"Hi"');
+    } finally {
+      await rm(modelsDir, { recursive: true, force: true });
+    }
+  });
+
+  it('serves an Aloe seed system with its card: licence notice for Alpha, stops, defaults in GetModelInfo', async () => {
+    const modelsDir = await mkdtemp(join(tmpdir(), 'aloe-main-alpha-'));
+    const { path } = await makeTestModel({
+      path: join(modelsDir, 'Llama3-Aloe-8B-Alpha.Q8_0.gguf'),
+      seedModel: 'llama3-aloe-8b-alpha',
+    });
+    const { child, lines } = await startServiceProcess({
+      readyMessage: 'serving',
+      timeoutMs: 30_000,
+      env: {
+        INFERENCE_GRPC_PORT: '0',
+        INFERENCE_METRICS_PORT: '0',
+        INFERENCE_MODELS_DIR: modelsDir,
+        ALOE_MODEL: path,
+        INFERENCE_MODEL_LABEL: 'Llama3-Aloe-8B-Alpha (ward test)',
+        INFERENCE_CONTEXT_SIZE: '32768',
+      },
+    });
+    children.push(child);
+    try {
+      const licence = lines.find((line) => String(line.msg).startsWith('LICENCE:'));
+      expect(licence).toMatchObject({ level: 'warn' });
+      expect(String(licence?.msg)).toMatch(/CC-BY-NC-4\.0.*non-commercial/);
+      const loaded = lines.find((line) => Array.isArray(line.stopTokens) && line.component === 'model');
+      expect(JSON.stringify(loaded?.stopTokens)).toContain('<|eot_id|> (128009: template end-of-turn');
+
+      const listening = lines.find((line) => line.msg === 'gRPC server listening; loading the model')!;
+      const proto = loadInferenceProto();
+      const client = new proto.aloe.inference.v1.Inference(
+        `127.0.0.1:${listening.port}`,
+        grpc.credentials.createInsecure(),
+      );
+      const info = await new Promise<Record<string, unknown>>((resolve, reject) =>
+        client.GetModelInfo({}, (e, r) => (e ? reject(e) : resolve(r as unknown as Record<string, unknown>))),
+      );
+      expect(info).toMatchObject({
+        identity: {
+          name: 'Llama3-Aloe-8B-Alpha (ward test) (TEST MODEL)',
+          seedModel: 'Llama3-Aloe-8B-Alpha',
+        },
+        contextSize: 8_192,
+        licence: { nonCommercial: true },
+      });
+      const response = await generate(client, { messages: [user('Hi')], maxTokens: 32 });
+      expect(response).toMatchObject({ text: 'Aloe', stopToken: { id: 128_009 } });
+      client.close();
+      child.kill('SIGTERM');
     } finally {
       await rm(modelsDir, { recursive: true, force: true });
     }

@@ -46,6 +46,7 @@ if (config.logPrompts)
 const loaded = await loadModel({
   source: config.model.source,
   modelsDir: config.model.modelsDir,
+  label: config.model.label,
   ...config.runtime,
   logger,
 });
@@ -57,4 +58,12 @@ shutdown.onShutdown('gRPC server', async () => {
   await server.shutdown(config.shutdownTimeoutMs / 2);
 });
 server.setServing(true);
-logger.info({ model: loaded.identity.id, testModel: loaded.identity.testModel }, 'serving');
+logger.info(
+  {
+    model: loaded.identity.id,
+    testModel: loaded.identity.testModel,
+    seedModel: loaded.identity.seedModel || undefined,
+    stopTokens: loaded.stops.map((stop) => stop.id),
+  },
+  'serving',
+);

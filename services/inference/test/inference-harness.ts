@@ -17,6 +17,7 @@ import { createRuntime, type Runtime } from '../src/create-runtime.js';
 import { createInferenceServer, type InferenceServer } from '../src/grpc/create-server.js';
 import { createInferenceMetrics, type InferenceMetrics } from '../src/metrics.js';
 import { type LoadedModel, loadModel } from '../src/model/load-model.js';
+import type { SeedModelKey } from '../src/model/seed-models.js';
 import { makeTestModel } from '../src/test-model/make-test-model.js';
 
 export interface Harness {
@@ -36,6 +37,14 @@ export async function startHarness(
     queueCapacity?: number;
     load?: boolean;
     template?: 'llama3' | 'chatml';
+    /** Serve the stand-in of one of the five seed systems instead of a generic test model. */
+    seedModel?: SeedModelKey;
+    /** A model file already written (shared between harnesses); default: write one. */
+    modelPath?: string;
+    label?: string;
+    contextSize?: number;
+    /** The clock for the chat template's date. */
+    today?: () => Date;
   } = {},
 ): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'aloe-inference-'));
@@ -64,20 +73,29 @@ export async function startHarness(
     server,
     metrics,
     async load() {
-      const path = join(dir, 'model.gguf');
-      await makeTestModel({ path, template: options.template ?? 'llama3' });
+      const path =
+        options.modelPath ??
+        (
+          await makeTestModel({
+            path: join(dir, options.seedModel ? `${options.seedModel}.gguf` : 'model.gguf'),
+            template: options.template ?? 'llama3',
+            seedModel: options.seedModel,
+          })
+        ).path;
       harness.loaded = await loadModel({
         source: path,
         modelsDir: dir,
+        label: options.label,
         gpu: 'cpu',
         threads: 1,
-        contextSize: 4096,
+        contextSize: options.contextSize ?? 4096,
         parallelSequences: options.sequences ?? 2,
         logger,
       });
       harness.runtime = createRuntime(harness.loaded, {
         queueCapacity: options.queueCapacity ?? 32,
         metrics,
+        ...(options.today ? { today: options.today } : {}),
       });
       server.setServing(true);
     },

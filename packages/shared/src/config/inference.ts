@@ -7,6 +7,11 @@ export const InferenceConfig = z
     LOG_LEVEL: LogLevel.default('info'),
     /** A GGUF file path or an `hf:` URI. Unset: the project's generated test model. */
     ALOE_MODEL: envString().optional(),
+    /**
+     * The model's name in its identity (responses, audit log, FHIR Provenance); unset = the GGUF's
+     * general.name. Also how an Aloe seed system is recognised when its file name and metadata do not say.
+     */
+    INFERENCE_MODEL_LABEL: envString().optional(),
     /** Where `hf:` downloads are cached. */
     INFERENCE_MODELS_DIR: envString().default('.data/models'),
     INFERENCE_HOST: envString().default('127.0.0.1'),
@@ -16,6 +21,7 @@ export const InferenceConfig = z
     INFERENCE_GPU: envEnum(['auto', 'cuda', 'vulkan', 'metal', 'cpu']).default('auto'),
     /** 0 = the number of physical cores (FIELD-NOTES: node-llama-cpp's own default oversubscribes small VMs). */
     INFERENCE_THREADS: envInt({ min: 0, max: 256 }).default(0),
+    /** Tokens per sequence; an Aloe seed system is capped at what its card advises (16K Beta, 8K Alpha). */
     INFERENCE_CONTEXT_SIZE: envInt({ min: 256, max: 131_072 }).default(8_192),
     INFERENCE_PARALLEL_SEQUENCES: envInt({ min: 1, max: 64 }).default(2),
     INFERENCE_QUEUE_CAPACITY: envInt({ min: 0, max: 10_000 }).default(32),
@@ -27,7 +33,7 @@ export const InferenceConfig = z
   })
   .transform((env) => ({
     logLevel: env.LOG_LEVEL,
-    model: { source: env.ALOE_MODEL, modelsDir: env.INFERENCE_MODELS_DIR },
+    model: { source: env.ALOE_MODEL, modelsDir: env.INFERENCE_MODELS_DIR, label: env.INFERENCE_MODEL_LABEL },
     grpc: { host: env.INFERENCE_HOST, port: env.INFERENCE_GRPC_PORT },
     metrics: { port: env.INFERENCE_METRICS_PORT },
     runtime: {

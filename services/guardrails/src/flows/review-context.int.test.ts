@@ -261,6 +261,8 @@ describe('the guardrails pipeline', () => {
     });
     const payload = row!.payload as {
       prompt: Array<{ content: string }>;
+      promptHash: string;
+      renderedPrompts: Array<{ text: string; tokenCount: number; sha256: string; templateId: string }>;
       rawOutput: string;
       suggestionSet: SuggestionSet;
       harmRail: string;
@@ -278,6 +280,17 @@ describe('the guardrails pipeline', () => {
     ])
       expect(promptText).not.toContain(leaked);
     expect(promptText).toContain('with food');
+    // The prompt the model saw, exactly: the template's rendering, hashed; a compliance officer can
+    // re-render it from the messages, the template id and its variables.
+    expect(payload.renderedPrompts).toHaveLength(1);
+    const [rendered] = payload.renderedPrompts;
+    expect(payload.promptHash).toBe(rendered?.sha256);
+    expect(rendered?.templateId).toBe(set.model.chatTemplate);
+    expect(rendered?.tokenCount).toBeGreaterThan(0);
+    expect(rendered?.text).toContain('You are an expert medical assistant named Aloe');
+    expect(rendered?.text).toContain("Let's think step by step");
+    for (const leaked of ['ignore all previous instructions', 'Alvarez', '8841-22'])
+      expect(rendered?.text).not.toContain(leaked);
     expect(payload.suggestionSet).toEqual(set);
     expect(payload.harmRail).toBe(harm.id);
     // The medication review reasons first (the default strategy): the reasoning is audited, not shown.

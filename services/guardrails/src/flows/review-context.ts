@@ -244,6 +244,22 @@ export async function reviewContext(
     ...new Set([...inputFindings, ...suggestions.flatMap((s) => s.reasons)].map((finding) => finding.ruleId)),
   ];
   const promptText = canonicalJson(request.messages);
+  // What the model saw: its chat template rendered over the messages (system turn with the date, Aloe's
+  // prompt, our instructions, the context), as the inference service tokenized it. promptHash is over
+  // that text; messagesHash over what we asked for.
+  const renderedPrompts = response.prompts.map((prompt) => ({
+    text: prompt.text,
+    tokenCount: prompt.tokenCount,
+    sha256: prompt.sha256,
+    templateId: prompt.templateId,
+    variables: prompt.variables,
+  }));
+  const renderedPromptHash =
+    renderedPrompts.length === 1
+      ? renderedPrompts[0]!.sha256
+      : renderedPrompts.length > 1
+        ? sha256(renderedPrompts.map((prompt) => prompt.sha256).join('\n'))
+        : undefined;
   const recordedAt = deps.now().toISOString();
   const appended = await deps.audit.append({
     kind: 'decision',
@@ -256,8 +272,11 @@ export async function reviewContext(
     payload: {
       contextHash: sha256(canonicalJson(context)),
       contextFingerprint: fingerprint,
-      promptHash: sha256(promptText),
+      promptHash: renderedPromptHash ?? sha256(promptText),
+      promptHashOf: renderedPromptHash ? 'rendered prompt' : 'messages',
+      messagesHash: sha256(promptText),
       prompt: request.messages,
+      renderedPrompts,
       jsonSchema: contract.jsonSchema,
       model,
       harmRail: deps.harm.id,

@@ -4,7 +4,7 @@ import { ALOE_SYSTEM_PROMPT, loadInferenceProto } from '@aloe/shared/grpc';
 import { createLogger } from '@aloe/shared/logging';
 import { createMetricsRegistry } from '@aloe/shared/metrics';
 import * as grpc from '@grpc/grpc-js';
-import { LlamaChatSession } from 'node-llama-cpp';
+import { LlamaChatSession, resolveChatWrapper } from 'node-llama-cpp';
 import { createRuntime } from '../create-runtime.js';
 import { createInferenceServer } from '../grpc/create-server.js';
 import { createInferenceMetrics } from '../metrics.js';
@@ -71,7 +71,7 @@ export async function measureModel(options: {
   const direct = async (seed: number): Promise<{ tokens: number; seconds: number }> => {
     const session = new LlamaChatSession({
       contextSequence: directSequence,
-      chatWrapper: loaded.chatWrapper,
+      chatWrapper: resolveChatWrapper(loaded.model),
       autoDisposeSequence: false,
     });
     session.setChatHistory([{ type: 'system', text: ALOE_SYSTEM_PROMPT }]);

@@ -1,21 +1,26 @@
 import { AppError, ErrorCode } from '@aloe/shared/errors';
 import { ALOE_SYSTEM_PROMPT } from '@aloe/shared/grpc';
-import {
-  type ChatHistoryItem,
-  type ChatWrapper,
-  LlamaChatSession,
-  type LlamaContextSequence,
-} from 'node-llama-cpp';
+import type { LlamaContextSequence } from 'node-llama-cpp';
+import type { ChatTemplate } from '../model/chat-template.js';
+import type { StopToken } from '../model/stop-tokens.js';
+import { generateTokens } from './generate-tokens.js';
 import type { JsonGrammar } from './grammar-cache.js';
-import type { ChatTurn, GenerateOptions, Generation, Generator, StopReason } from './types.js';
+import { renderPrompt, type Tokenize } from './render-prompt.js';
+import type { ChatTurn, GenerateOptions, Generation, Generator } from './types.js';
 
 export interface SequenceGeneratorOptions {
   sequence: LlamaContextSequence;
-  chatWrapper: ChatWrapper;
+  /** The model's own chat template (from the GGUF). */
+  template: ChatTemplate;
+  tokenize: Tokenize;
+  /** The service's stop tokens for this model, by id. */
+  stops: ReadonlyMap<number, StopToken>;
   grammar: JsonGrammar | undefined;
   maxTokens: number;
   /** Aborts generation within about one token; the abort reason is thrown. */
   signal: AbortSignal;
+  /** The clock for the template's date (Llama 3.1 writes today's date into the system turn). */
+  now: () => Date;
   /** Called with each batch of generated tokens (metrics: time to first token, tokens/s). */
   onTokens?: (count: number) => void;
 }
@@ -28,75 +33,52 @@ export function withAloeSystemPrompt(turns: readonly ChatTurn[]): ChatTurn[] {
 }
 
 /**
- * A Generator bound to one context sequence. Each call runs a fresh chat session on the sequence (the
- * sequence keeps its evaluated tokens, so a prompt prefix shared with the previous call is not
- * evaluated again). Grammar-constrained output cut by maxTokens is an OUTPUT_TRUNCATED error, never
- * partial JSON; parsed output is validated against the schema before it is returned.
+ * A Generator bound to one context sequence. Each call renders the turns with the model's own chat
+ * template (the prompt it returns is exactly what the model saw), generates until one of the model's
+ * stop tokens, and reuses the prompt prefix the sequence already holds. Grammar-constrained output cut
+ * by maxTokens is an OUTPUT_TRUNCATED error, never partial JSON; parsed output is validated against
+ * the schema before it is returned.
  */
 export function createSequenceGenerator(options: SequenceGeneratorOptions): Generator {
+  const stopIds = new Set(options.stops.keys());
   return async (turns: ChatTurn[], generateOptions: GenerateOptions): Promise<Generation> => {
     options.signal.throwIfAborted();
     const all = withAloeSystemPrompt(turns);
-    const last = all.at(-1);
-    if (last?.role !== 'user')
+    if (all.at(-1)?.role !== 'user')
       throw new AppError(ErrorCode.InvalidInput, 'messages: the last message must be from the user');
-    const session = new LlamaChatSession({
-      contextSequence: options.sequence,
-      chatWrapper: options.chatWrapper,
-      autoDisposeSequence: false,
+    const prompt = renderPrompt(options.template, options.tokenize, all, options.now());
+    const result = await generateTokens({
+      sequence: options.sequence,
+      prompt: prompt.tokens,
+      stops: stopIds,
+      grammar: options.grammar,
+      maxTokens: options.maxTokens,
+      sampling: generateOptions.sampling,
+      signal: options.signal,
+      onTextChunk: generateOptions.onTextChunk,
+      onTokens: options.onTokens,
     });
-    const meter = options.sequence.tokenMeter;
-    const inputBefore = meter.usedInputTokens;
-    let completionTokens = 0;
-    try {
-      session.setChatHistory(all.slice(0, -1).map(toHistoryItem));
-      const { sampling } = generateOptions;
-      const result = await session.promptWithMeta(last.content, {
-        grammar: options.grammar,
-        maxTokens: options.maxTokens,
-        temperature: sampling.temperature,
-        topP: sampling.topP,
-        topK: sampling.topK,
-        seed: sampling.seed,
-        repeatPenalty: sampling.repeatPenalty ? { penalty: sampling.repeatPenalty } : undefined,
-        signal: options.signal,
-        stopOnAbortSignal: true,
-        onTextChunk: generateOptions.onTextChunk,
-        onToken: (tokens) => {
-          completionTokens += tokens.length;
-          options.onTokens?.(tokens.length);
-        },
-      });
-      if (result.stopReason === 'abort') throw options.signal.reason;
-      const stopReason: StopReason = result.stopReason === 'maxTokens' ? 'maxTokens' : 'eog';
-      let json: unknown;
-      if (options.grammar) {
-        if (stopReason === 'maxTokens') {
-          throw new AppError(
-            ErrorCode.OutputTruncated,
-            `The JSON output reached max_tokens (${options.maxTokens}) before it was complete; raise max_tokens or tighten the schema`,
-            { retriable: false, details: { maxTokens: options.maxTokens } },
-          );
-        }
-        json = parseAndValidate(options.grammar, result.responseText);
+    let json: unknown;
+    if (options.grammar) {
+      if (result.stopReason === 'maxTokens') {
+        throw new AppError(
+          ErrorCode.OutputTruncated,
+          `The JSON output reached max_tokens (${options.maxTokens}) before it was complete; raise max_tokens or tighten the schema`,
+          { retriable: false, details: { maxTokens: options.maxTokens } },
+        );
       }
-      return {
-        text: result.responseText,
-        json,
-        stopReason,
-        promptTokens: meter.usedInputTokens - inputBefore,
-        completionTokens,
-      };
-    } finally {
-      session.dispose({ disposeSequence: false });
+      json = parseAndValidate(options.grammar, result.text);
     }
+    return {
+      text: result.text,
+      json,
+      stopReason: result.stopReason,
+      promptTokens: prompt.tokens.length,
+      completionTokens: result.tokens.length,
+      prompt,
+      stopToken: result.stopToken === undefined ? undefined : options.stops.get(result.stopToken),
+    };
   };
-}
-
-function toHistoryItem(turn: ChatTurn): ChatHistoryItem {
-  if (turn.role === 'system') return { type: 'system', text: turn.content };
-  if (turn.role === 'user') return { type: 'user', text: turn.content };
-  return { type: 'model', response: [turn.content] };
 }
 
 function parseAndValidate(grammar: JsonGrammar, text: string): unknown {

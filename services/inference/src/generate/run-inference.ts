@@ -1,19 +1,28 @@
-import type { ChatWrapper, LlamaContextSequence } from 'node-llama-cpp';
+import type { LlamaContextSequence } from 'node-llama-cpp';
+import type { ChatTemplate } from '../model/chat-template.js';
 import type { ModelIdentity } from '../model/model-identity.js';
+import type { StopToken } from '../model/stop-tokens.js';
 import type { SlotScheduler } from '../queue/slot-scheduler.js';
 import { createSequenceGenerator } from './generate-once.js';
 import type { GrammarCache } from './grammar-cache.js';
+import type { RenderedPrompt, Tokenize } from './render-prompt.js';
 import { reasonsFirst, runStrategy, type StrategyOutcome, withReasoning } from './strategies/run-strategy.js';
-import type { InferenceRequest, StopReason } from './types.js';
+import type { InferenceRequest, SamplingOptions, StopReason } from './types.js';
 
 export interface InferenceDeps {
   identity: ModelIdentity;
-  chatWrapper: ChatWrapper;
+  template: ChatTemplate;
+  tokenize: Tokenize;
+  stops: ReadonlyMap<number, StopToken>;
+  /** The model's sampling defaults (its card's), for values a request leaves unset. */
+  samplingDefaults: Pick<SamplingOptions, 'temperature' | 'topP'>;
   scheduler: SlotScheduler<LlamaContextSequence>;
   grammars: GrammarCache;
   /** Called with each batch of generated tokens, for the token counter. */
   onTokens?: (count: number) => void;
   now?: () => number;
+  /** The wall clock for the chat template's date. */
+  today?: () => Date;
 }
 
 export interface InferenceResult {
@@ -25,8 +34,27 @@ export interface InferenceResult {
   promptTokens: number;
   completionTokens: number;
   timings: { queueMs: number; timeToFirstTokenMs: number; totalMs: number; tokensPerSecond: number };
-  strategy: Pick<StrategyOutcome, 'answer' | 'votes' | 'samples'> & { name: InferenceRequest['strategy'] };
+  strategy: Pick<StrategyOutcome, 'answer' | 'votes'> & {
+    name: InferenceRequest['strategy'];
+    samples: Array<{ text: string; answer: string | undefined; promptIndex: number }>;
+  };
+  /** Every distinct prompt the model saw, in order of first use; `promptIndex` is the returned text's. */
+  prompts: RenderedPrompt[];
+  promptIndex: number;
+  stopToken: StopToken | undefined;
   model: ModelIdentity;
+}
+
+/** A request's sampling with the model's defaults where it left a value unset. */
+export function withSamplingDefaults(
+  sampling: SamplingOptions,
+  defaults: InferenceDeps['samplingDefaults'],
+): SamplingOptions {
+  return {
+    ...sampling,
+    temperature: sampling.temperature ?? defaults.temperature,
+    topP: sampling.topP ?? defaults.topP,
+  };
 }
 
 /**
@@ -54,19 +82,40 @@ export async function runInference(
   try {
     const generate = createSequenceGenerator({
       sequence: lease.resource,
-      chatWrapper: deps.chatWrapper,
+      template: deps.template,
+      tokenize: deps.tokenize,
+      stops: deps.stops,
       grammar,
       maxTokens: request.maxTokens,
       signal: options.signal,
+      now: deps.today ?? (() => new Date()),
       onTokens: (count) => {
         firstTokenAt ??= now();
         deps.onTokens?.(count);
       },
     });
-    const outcome = await runStrategy(request, generate, options.onTextChunk);
+    const outcome = await runStrategy(
+      { ...request, sampling: withSamplingDefaults(request.sampling, deps.samplingDefaults) },
+      generate,
+      options.onTextChunk,
+    );
     const finishedAt = now();
     const generationSeconds = (finishedAt - generationStartedAt) / 1000;
     const { generation } = outcome;
+    const prompts: RenderedPrompt[] = [];
+    const indexOf = (prompt: RenderedPrompt | undefined) => {
+      if (!prompt) return 0;
+      const at = prompts.findIndex((known) => known.sha256 === prompt.sha256);
+      if (at >= 0) return at;
+      prompts.push(prompt);
+      return prompts.length - 1;
+    };
+    const samples = outcome.samples.map((sample) => ({
+      text: sample.text,
+      answer: sample.answer,
+      promptIndex: indexOf(sample.prompt),
+    }));
+    const promptIndex = indexOf(generation.prompt);
     return {
       requestId: request.requestId,
       text: generation.text,
@@ -84,8 +133,11 @@ export async function runInference(
         name: request.strategy,
         answer: outcome.answer,
         votes: outcome.votes,
-        samples: outcome.samples,
+        samples,
       },
+      prompts,
+      promptIndex,
+      stopToken: generation.stopToken,
       model: deps.identity,
     };
   } finally {

@@ -1,3 +1,6 @@
+import type { StopToken } from '../model/stop-tokens.js';
+import type { RenderedPrompt } from './render-prompt.js';
+
 /** One chat turn, after validation. */
 export interface ChatTurn {
   role: 'system' | 'user' | 'assistant';
@@ -42,6 +45,10 @@ export interface Generation {
   stopReason: StopReason;
   promptTokens: number;
   completionTokens: number;
+  /** The exact prompt the model saw (the real generator always sets it). */
+  prompt?: RenderedPrompt | undefined;
+  /** The stop token that ended the text, when one did. */
+  stopToken?: StopToken | undefined;
 }
 
 export interface GenerateOptions {

@@ -86,7 +86,7 @@ describe('Generate with a JSON schema', () => {
     expect(response.model).toMatchObject({
       architecture: 'llama',
       quantization: 'Q8_0',
-      chatTemplate: 'Llama3ChatWrapper',
+      chatTemplate: expect.stringMatching(/^llama-3-instruct@sha256:[0-9a-f]{12}$/),
       testModel: true,
     });
     expect(response.model?.fileSha256).toMatch(/^[0-9a-f]{64}$/);
@@ -339,7 +339,7 @@ describe('a ChatML (Qwen2.5-Aloe style) model', () => {
         jsonSchema: JSON.stringify(schemas['an enum answer']),
         maxTokens: 200,
       });
-      expect(response.model?.chatTemplate).toBe('ChatMLChatWrapper');
+      expect(response.model?.chatTemplate).toMatch(/^chatml@sha256:[0-9a-f]{12}$/);
       expect(response.stopReason).toBe('STOP_REASON_EOG');
       expect(['yes', 'no', 'maybe']).toContain(JSON.parse(response.json).answer);
     } finally {

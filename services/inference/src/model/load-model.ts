@@ -1,23 +1,29 @@
-import { access, stat } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppError, ErrorCode } from '@aloe/shared/errors';
 import type { Logger } from '@aloe/shared/logging';
 import {
-  type ChatWrapper,
   getLlama,
   type Llama,
   type LlamaContext,
   type LlamaModel,
-  resolveChatWrapper,
   resolveModelFile,
+  type Token,
 } from 'node-llama-cpp';
+import type { Tokenize } from '../generate/render-prompt.js';
 import { DEFAULT_TEST_MODEL_NAME, makeTestModel } from '../test-model/make-test-model.js';
-import { buildModelIdentity, type ModelIdentity, sha256OfFile } from './model-identity.js';
+import { type ChatTemplate, createChatTemplate } from './chat-template.js';
+import { fileDigest, modelFilePaths } from './model-files.js';
+import { buildModelIdentity, type ModelIdentity } from './model-identity.js';
+import { findSeedModel, type SeedModel } from './seed-models.js';
+import { deriveStopTokens, onlyFromLlamaCpp, type StopToken } from './stop-tokens.js';
 
 export interface LoadModelOptions {
   /** A GGUF path or an `hf:` URI; undefined = the generated test model. */
   source: string | undefined;
   modelsDir: string;
+  /** The model's name in its identity (and so in Provenance); unset = the GGUF's general.name. */
+  label?: string | undefined;
   gpu: 'auto' | 'cuda' | 'vulkan' | 'metal' | 'cpu';
   /** 0 = physical cores (1 for models under 100 MB, where more threads only add overhead). */
   threads: number;
@@ -26,12 +32,26 @@ export interface LoadModelOptions {
   logger: Logger;
 }
 
+/** What the service applies to this model when a request leaves a value unset. */
+export interface ModelDefaults {
+  temperature: number | undefined;
+  topP: number | undefined;
+  maxContextTokens: number;
+  source: string;
+}
+
 export interface LoadedModel {
   llama: Llama;
   model: LlamaModel;
   context: LlamaContext;
-  chatWrapper: ChatWrapper;
+  /** Every file of the model, in order (the parts of a split GGUF). */
+  files: string[];
+  template: ChatTemplate;
+  tokenize: Tokenize;
+  stops: StopToken[];
   identity: ModelIdentity;
+  seedModel: SeedModel | undefined;
+  defaults: ModelDefaults;
   threads: number;
   backend: string;
   dispose(): Promise<void>;
@@ -41,9 +61,10 @@ const SMALL_MODEL_BYTES = 100 * 1024 * 1024;
 
 /**
  * Loads the model the same way for a real Aloe GGUF and for the test model: resolve the file (a path,
- * an `hf:` URI through node-llama-cpp's resolver with a progress bar, or the generated test model),
- * pick the backend (CUDA/Vulkan/Metal when present, else CPU), load the weights, create one context
- * with N sequences, and compute the model's identity once.
+ * an `hf:` URI through node-llama-cpp's resolver, or the generated test model) and its parts, pick the
+ * backend, load the weights, and settle once what the service owns about the model: its chat template
+ * (the GGUF's own), its stop tokens, its identity (every part hashed, hashes cached beside the files),
+ * and, for an Aloe seed system, its card's defaults (context cap, sampling) and licence.
  */
 export async function loadModel(options: LoadModelOptions): Promise<LoadedModel> {
   const logger = options.logger.child({ component: 'model' });
@@ -55,35 +76,93 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     build: 'never',
     logger: (level, message) => logger.debug({ llamaLevel: level }, message.trim()),
   });
-  const sizeBytes = (await stat(path)).size;
+  const model = await llama.loadModel({ modelPath: path });
+  const metadata = model.fileInfo.metadata as unknown as Record<string, unknown>;
+  const splitCount = (metadata.split as { count?: number } | undefined)?.count;
+  const paths = await modelFilePaths(path, splitCount);
+  const parts = [];
+  for (const part of paths) {
+    parts.push(
+      await fileDigest(part, (event, detail) =>
+        event === 'cache-unwritable'
+          ? logger.warn({ path: detail.path }, 'cannot write the digest cache beside the model file')
+          : logger.info({ path: detail.path, event, ms: Math.round(detail.ms) }, 'model file digest'),
+      ),
+    );
+  }
+  const sizeBytes = parts.reduce((sum, part) => sum + part.sizeBytes, 0);
   const threads =
     options.threads > 0
       ? options.threads
       : sizeBytes < SMALL_MODEL_BYTES
         ? 1
         : Math.max(1, llama.cpuMathCores);
-  const [model, sha256] = await Promise.all([llama.loadModel({ modelPath: path }), sha256OfFile(path)]);
+
+  const tokenizer = metadata.tokenizer as
+    | {
+        chat_template?: string;
+        ggml?: { eos_token_id?: number; eot_token_id?: number; eom_token_id?: number };
+      }
+    | undefined;
+  const templateText = tokenizer?.chat_template;
+  if (!templateText)
+    throw new AppError(
+      ErrorCode.Config,
+      `ALOE_MODEL: ${path} has no tokenizer.chat_template; the service renders prompts only with the model's own template`,
+    );
+  const template = createChatTemplate(templateText, {
+    bos: model.tokens.bosString ?? '',
+    eos: model.tokens.eosString ?? '',
+  });
+  const tokenize: Tokenize = (text, special) => model.tokenize(text, special) as Token[];
+  const stops = deriveModelStops(model, template, tokenize, tokenizer?.ggml ?? {});
+
+  const seedModel = findSeedModel([
+    options.label,
+    (metadata.general as { name?: string } | undefined)?.name,
+    path.split('/').at(-1),
+  ]);
+  const maxContextTokens = Math.min(
+    options.contextSize,
+    model.trainContextSize,
+    seedModel?.context.advisedTokens ?? Number.POSITIVE_INFINITY,
+  );
+  const defaults: ModelDefaults = seedModel
+    ? {
+        temperature: seedModel.sampling.temperature,
+        topP: seedModel.sampling.topP,
+        maxContextTokens,
+        source: `${seedModel.name}: ${seedModel.sampling.source}; context ${seedModel.context.reason}`,
+      }
+    : { temperature: undefined, topP: undefined, maxContextTokens, source: 'none (not an Aloe seed system)' };
   const context = await model.createContext({
     // Per sequence: node-llama-cpp gives each sequence its own contextSize cells.
-    contextSize: Math.min(options.contextSize, model.trainContextSize),
+    contextSize: maxContextTokens,
     sequences: options.parallelSequences,
     threads,
   });
-  const chatWrapper = resolveChatWrapper(model);
   const identity = buildModelIdentity({
     path,
     source: options.source ?? path,
-    sha256,
-    metadata: model.fileInfo.metadata as unknown as Record<string, unknown>,
-    chatTemplate: chatWrapper.constructor.name,
+    parts,
+    metadata,
+    label: options.label,
+    templateId: template.id,
     contextLength: model.trainContextSize,
+    seedModel: seedModel?.name,
   });
   logger.info(
     {
       model: identity.id,
+      modelName: identity.name,
+      seedModel: identity.seedModel || undefined,
       testModel: identity.testModel,
       quantization: identity.quantization,
       chatTemplate: identity.chatTemplate,
+      parts: parts.length,
+      stopTokens: stops.map((stop) => `${stop.text} (${stop.id}: ${stop.sources.join(', ')})`),
+      contextSize: context.contextSize,
+      defaults,
       backend: llama.gpu || 'cpu',
       threads,
       sequences: options.parallelSequences,
@@ -93,12 +172,35 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
       ? 'loaded the TEST MODEL (random weights; its text has no clinical meaning)'
       : 'model loaded',
   );
+  const missed = onlyFromLlamaCpp(stops);
+  // Qwen's FIM tokens (<|fim_pad|>, <|repo_name|>, <|file_sep|>) are llama.cpp's own additions: noted.
+  // For a template family with no rules of ours, llama.cpp's set is all there is: a warning.
+  if (missed.length > 0)
+    (template.family === 'other' ? logger.warn.bind(logger) : logger.info.bind(logger))(
+      { stopTokens: missed.map((stop) => `${stop.text} (${stop.id})`) },
+      "llama.cpp ends generation on tokens the service's stop rules did not name; they stop generation too",
+    );
+  if (seedModel && seedModel.template !== template.name)
+    logger.warn(
+      { expected: seedModel.template, found: template.id },
+      `${seedModel.name} ships the ${seedModel.template} template, but this file carries another; serving the file's`,
+    );
+  if (seedModel?.licence.nonCommercial)
+    logger.warn(
+      { licence: seedModel.licence.id, url: seedModel.licence.url },
+      `LICENCE: ${seedModel.name} is licensed ${seedModel.licence.id}: non-commercial use only. The Aloe authors point users to the Beta models.`,
+    );
   return {
     llama,
     model,
     context,
-    chatWrapper,
+    files: paths,
+    template,
+    tokenize,
+    stops,
     identity,
+    seedModel,
+    defaults,
     threads,
     backend: llama.gpu || 'cpu',
     async dispose() {
@@ -107,6 +209,32 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
       await llama.dispose();
     },
   };
+}
+
+/** The model's stop tokens: its template's end-of-turn, its family's rules, its GGUF metadata, and llama.cpp's. */
+function deriveModelStops(
+  model: LlamaModel,
+  template: ChatTemplate,
+  tokenize: Tokenize,
+  ggml: { eos_token_id?: number; eot_token_id?: number; eom_token_id?: number },
+): StopToken[] {
+  const controlTokenOf = (text: string) => {
+    const tokens = tokenize(text, true);
+    return tokens.length === 1 && model.isSpecialToken(tokens[0]) ? tokens[0] : undefined;
+  };
+  const endOfTurn = tokenize(template.endOfTurnText(), true)[0];
+  const endOfGenerationIds: number[] = [];
+  for (const token of model.iterateAllTokens()) {
+    if (model.isEogToken(token)) endOfGenerationIds.push(token);
+  }
+  return deriveStopTokens({
+    family: template.family,
+    templateEndOfTurn: endOfTurn !== undefined && model.isSpecialToken(endOfTurn) ? endOfTurn : undefined,
+    metadata: { eos: ggml.eos_token_id, eot: ggml.eot_token_id, eom: ggml.eom_token_id },
+    controlTokenOf,
+    textOf: (id) => model.detokenize([id as Token], true),
+    endOfGenerationIds,
+  });
 }
 
 async function resolveModelPath(options: LoadModelOptions, logger: Logger): Promise<string> {

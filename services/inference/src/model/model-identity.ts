@@ -1,26 +1,24 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { GgufFileType } from 'node-llama-cpp';
+import { type ModelFilePart, modelDigest } from './model-files.js';
 
 /** What produced an answer: attached to every response, the audit log and FHIR Provenance. */
 export interface ModelIdentity {
   id: string;
+  /** The configured label, else the GGUF's general.name, else the file name. */
   name: string;
+  /** The model digest (model-files.ts modelDigest): the file's SHA-256, or over a split model's parts. */
   fileSha256: string;
   architecture: string;
   quantization: string;
+  /** The chat template's id (`llama-3.1-instruct@sha256:…`). */
   chatTemplate: string;
   contextLength: number;
   testModel: boolean;
   source: string;
-}
-
-/** The file's SHA-256, streamed (an 8B Q4 file is ~5 GB; this runs once, at load). */
-export async function sha256OfFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  parts: Array<Omit<ModelFilePart, 'path'>>;
+  /** The Aloe seed system this is ("Llama3.1-Aloe-Beta-8B"), or "" when it is none of them. */
+  seedModel: string;
 }
 
 /** `MOSTLY_Q4_K_M` → `Q4_K_M`; `ALL_F32` → `F32`. */
@@ -34,10 +32,12 @@ export function quantizationName(fileType: number | undefined): string {
 export function buildModelIdentity(facts: {
   path: string;
   source: string;
-  sha256: string;
+  parts: readonly ModelFilePart[];
   metadata: Record<string, unknown>;
-  chatTemplate: string;
+  label?: string | undefined;
+  templateId: string;
   contextLength: number;
+  seedModel?: string | undefined;
 }): ModelIdentity {
   const general = (facts.metadata.general ?? {}) as {
     name?: string;
@@ -45,20 +45,28 @@ export function buildModelIdentity(facts: {
     file_type?: number;
   };
   const testModel = (facts.metadata.aloe as { test_model?: unknown } | undefined)?.test_model === true;
-  const name = general.name ?? basename(facts.path).replace(/\.gguf$/i, '');
+  const name =
+    facts.label ||
+    general.name ||
+    basename(facts.path)
+      .replace(/\.gguf$/i, '')
+      .replace(/-\d{5}-of-\d{5}$/, '');
   const slug = name
     .toLowerCase()
     .replace(/[^a-z0-9.]+/g, '-')
     .replace(/^-|-$/g, '');
+  const digest = modelDigest(facts.parts);
   return {
-    id: `${slug}@sha256:${facts.sha256.slice(0, 12)}`,
+    id: `${slug}@sha256:${digest.slice(0, 12)}`,
     name: testModel && !/test model/i.test(name) ? `${name} (TEST MODEL)` : name,
-    fileSha256: facts.sha256,
+    fileSha256: digest,
     architecture: general.architecture ?? 'unknown',
     quantization: quantizationName(general.file_type),
-    chatTemplate: facts.chatTemplate,
+    chatTemplate: facts.templateId,
     contextLength: facts.contextLength,
     testModel,
     source: facts.source,
+    parts: facts.parts.map(({ fileName, sizeBytes, sha256 }) => ({ fileName, sizeBytes, sha256 })),
+    seedModel: facts.seedModel ?? '',
   };
 }

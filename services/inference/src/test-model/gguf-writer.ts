@@ -23,6 +23,7 @@ export const GgmlType = { F32: 0, F16: 1, Q8_0: 8 } as const;
 export type GgmlType = (typeof GgmlType)[keyof typeof GgmlType];
 
 export type GgufScalar =
+  | { type: 'u16'; value: number }
   | { type: 'u32'; value: number }
   | { type: 'i32'; value: number }
   | { type: 'f32'; value: number }
@@ -107,8 +108,46 @@ export async function writeGguf(
   return written;
 }
 
+/** The file names llama.cpp expects for the parts of a split GGUF: `<prefix>-00001-of-00003.gguf`. */
+export function splitPartPaths(prefix: string, count: number): string[] {
+  const pad = (n: number) => String(n).padStart(5, '0');
+  return Array.from({ length: count }, (_, i) => `${prefix}-${pad(i + 1)}-of-${pad(count)}.gguf`);
+}
+
+/**
+ * Writes a split GGUF as llama.cpp's gguf-split does: the first part holds every metadata key, every
+ * part holds `split.no`, `split.count` and `split.tensors.count`, and the tensors are spread over the
+ * parts in order (each part's offsets are its own). llama.cpp loads the set from the first part.
+ */
+export async function writeGgufSplit(
+  paths: readonly string[],
+  metadata: Record<string, GgufValue>,
+  tensors: GgufTensor[],
+): Promise<number> {
+  if (paths.length < 2 || tensors.length < paths.length)
+    throw new RangeError(`a split GGUF needs at least 2 parts and a tensor per part (${paths.length} parts)`);
+  let written = 0;
+  for (const [index, path] of paths.entries()) {
+    const split: Record<string, GgufValue> = {
+      'split.no': { type: 'u16', value: index },
+      'split.count': { type: 'u16', value: paths.length },
+      'split.tensors.count': { type: 'i32', value: tensors.length },
+    };
+    const part = tensors.slice(
+      Math.floor((index * tensors.length) / paths.length),
+      Math.floor(((index + 1) * tensors.length) / paths.length),
+    );
+    written += await writeGguf(path, index === 0 ? { ...metadata, ...split } : split, part);
+  }
+  return written;
+}
+
 function writeValue(writer: ByteWriter, value: GgufValue): void {
   switch (value.type) {
+    case 'u16':
+      writer.u32(GgufValueType.UINT16);
+      writer.u16(value.value);
+      return;
     case 'u32':
       writer.u32(GgufValueType.UINT32);
       writer.u32(value.value);
@@ -155,15 +194,22 @@ export function encodeTensor(values: Float32Array, type: GgmlType): Buffer {
   }
   const blocks = values.length / Q8_0_BLOCK;
   const buffer = Buffer.alloc(blocks * 34);
+  const quants = new Int8Array(buffer.buffer, buffer.byteOffset, buffer.length);
   for (let block = 0; block < blocks; block++) {
     const start = block * Q8_0_BLOCK;
     let maxAbs = 0;
-    for (let i = 0; i < Q8_0_BLOCK; i++) maxAbs = Math.max(maxAbs, Math.abs(values[start + i]!));
+    for (let i = 0; i < Q8_0_BLOCK; i++) {
+      const value = values[start + i]!;
+      if (value > maxAbs) maxAbs = value;
+      else if (-value > maxAbs) maxAbs = -value;
+    }
+    // An all-zero block is a zero scale and zero quants: the buffer already holds that.
+    if (maxAbs === 0) continue;
     const scale = maxAbs / 127;
-    const inverse = scale === 0 ? 0 : 1 / scale;
+    const inverse = 1 / scale;
     buffer.writeUInt16LE(toHalf(scale), block * 34);
     for (let i = 0; i < Q8_0_BLOCK; i++) {
-      buffer.writeInt8(Math.round(values[start + i]! * inverse), block * 34 + 2 + i);
+      quants[block * 34 + 2 + i] = Math.round(values[start + i]! * inverse);
     }
   }
   return buffer;
@@ -198,6 +244,11 @@ class ByteWriter {
 
   u8(value: number) {
     this.chunks.push(Buffer.from([value]));
+  }
+  u16(value: number) {
+    const buffer = Buffer.alloc(2);
+    buffer.writeUInt16LE(value);
+    this.chunks.push(buffer);
   }
   u32(value: number) {
     const buffer = Buffer.alloc(4);

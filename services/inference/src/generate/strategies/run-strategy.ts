@@ -9,7 +9,7 @@ export interface StrategyOutcome {
   generation: Generation;
   answer: string | undefined;
   votes: VoteCount[];
-  samples: Array<{ text: string; answer: string | undefined }>;
+  samples: Array<{ text: string; answer: string | undefined; prompt?: Generation['prompt'] }>;
   /** Summed over every sample. */
   promptTokens: number;
   completionTokens: number;
@@ -169,7 +169,11 @@ function decide(
     generation: generations[chosen]!,
     answer: winner,
     votes,
-    samples: generations.map((generation, i) => ({ text: generation.text, answer: answers[i] })),
+    samples: generations.map((generation, i) => ({
+      text: generation.text,
+      answer: answers[i],
+      prompt: generation.prompt,
+    })),
     promptTokens: generations.reduce((sum, generation) => sum + generation.promptTokens, 0),
     completionTokens: generations.reduce((sum, generation) => sum + generation.completionTokens, 0),
   };

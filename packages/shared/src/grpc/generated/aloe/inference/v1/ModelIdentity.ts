@@ -1,5 +1,6 @@
 // Original file: proto/aloe/inference/v1/inference.proto
 
+import type { ModelFilePart as _aloe_inference_v1_ModelFilePart, ModelFilePart__Output as _aloe_inference_v1_ModelFilePart__Output } from '../../../aloe/inference/v1/ModelFilePart.js';
 
 export interface ModelIdentity {
   'id'?: (string);
@@ -11,6 +12,8 @@ export interface ModelIdentity {
   'contextLength'?: (number);
   'testModel'?: (boolean);
   'source'?: (string);
+  'parts'?: (_aloe_inference_v1_ModelFilePart)[];
+  'seedModel'?: (string);
 }
 
 export interface ModelIdentity__Output {
@@ -23,4 +26,6 @@ export interface ModelIdentity__Output {
   'contextLength': (number);
   'testModel': (boolean);
   'source': (string);
+  'parts': (_aloe_inference_v1_ModelFilePart__Output)[];
+  'seedModel': (string);
 }

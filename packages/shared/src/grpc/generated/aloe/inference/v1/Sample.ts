@@ -4,9 +4,11 @@
 export interface Sample {
   'text'?: (string);
   'answer'?: (string);
+  'promptIndex'?: (number);
 }
 
 export interface Sample__Output {
   'text': (string);
   'answer': (string);
+  'promptIndex': (number);
 }
