@@ -14,7 +14,8 @@
 # Environment:
 #   KAFKA_PORT             client port on 127.0.0.1 (default 9092)
 #   KAFKA_CONTROLLER_PORT  KRaft controller port (default 9093)
-#   ALOE_KAFKA_HOME        where jars, data and logs live (default <repo>/.data/kafka, git-ignored)
+#   ALOE_KAFKA_HOME        where jars, data and logs live (default <repo>/.data/kafka, git-ignored;
+#                          a port other than 9092 keeps its data, log and pid in port-<port>/ there)
 #   KAFKA_HEAP_OPTS        JVM heap (default -Xms256m -Xmx768m)
 #   KAFKA_START_TIMEOUT_S  how long start waits for the broker (default 90)
 set -euo pipefail
@@ -25,10 +26,14 @@ port="${KAFKA_PORT:-9092}"
 controller_port="${KAFKA_CONTROLLER_PORT:-9093}"
 home="${ALOE_KAFKA_HOME:-${root}/.data/kafka}"
 lib="${home}/lib"
-data="${home}/data"
-log_file="${home}/broker.log"
-pid_file="${home}/broker.pid"
-props="${home}/server.properties"
+# A broker is keyed by its port: each port has its own data, log and pid (9092 keeps the folder itself),
+# so a second broker (CI's on 19092 beside the demo's on 9092) never waits for or stops the other.
+state="${home}"
+[ "${port}" = 9092 ] || state="${home}/port-${port}"
+data="${state}/data"
+log_file="${state}/broker.log"
+pid_file="${state}/broker.pid"
+props="${state}/server.properties"
 heap="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
 start_timeout_s="${KAFKA_START_TIMEOUT_S:-90}"
 version="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "${here}/pom.xml")"
@@ -86,9 +91,9 @@ format_storage() {
 }
 
 start() {
-  mkdir -p "${home}"
+  mkdir -p "${home}" "${state}"
   # Two test runners may call start at once; one does the work, the other waits for it.
-  exec 9>"${home}/.lock"
+  exec 9>"${state}/.lock"
   flock 9
   if is_ready; then
     say "already running (Kafka ${version}, pid $(broker_pid)) on 127.0.0.1:${port}"

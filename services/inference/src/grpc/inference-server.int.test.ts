@@ -239,6 +239,19 @@ describe('errors', () => {
       /json_schema: not valid JSON/,
     ],
     [
+      'a schema that is not a JSON Schema',
+      { messages: [user('q')], jsonSchema: '{"type":"frobnicate"}' },
+      /json_schema: not a valid JSON Schema .*type/,
+    ],
+    [
+      'a schema whose $ref points at nothing',
+      {
+        messages: [user('q')],
+        jsonSchema: '{"type":"object","properties":{"a":{"$ref":"#/$defs/missing"}}}',
+      },
+      /json_schema: not a valid JSON Schema .*missing/,
+    ],
+    [
       'a temperature out of range',
       { messages: [user('q')], sampling: { temperature: 7 } },
       /sampling\.temperature/,

@@ -4,6 +4,7 @@ import { InvalidInputError } from '@aloe/shared/errors';
 import type { GenerateRequest__Output } from '@aloe/shared/grpc';
 import { z } from 'zod';
 import type { InferenceRequest, StrategyName } from '../generate/types.js';
+import { checkJsonSchema } from './check-json-schema.js';
 
 export interface RequestDefaults {
   maxTokens: number;
@@ -99,6 +100,7 @@ export function parseGenerateRequest(
     if (!schema || typeof schema !== 'object' || Array.isArray(schema)) {
       throw new InvalidInputError('json_schema: must be a JSON object (a JSON Schema)');
     }
+    checkJsonSchema(schema);
     jsonSchema = { schema, text: canonicalJson(schema) };
   }
 
