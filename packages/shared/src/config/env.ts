@@ -7,8 +7,8 @@ export const envInt = (options: { min?: number; max?: number } = {}) =>
   z.coerce
     .number({ message: 'must be a whole number' })
     .int('must be a whole number')
-    .min(options.min ?? Number.MIN_SAFE_INTEGER)
-    .max(options.max ?? Number.MAX_SAFE_INTEGER);
+    .min(options.min ?? Number.MIN_SAFE_INTEGER, `must be at least ${options.min}`)
+    .max(options.max ?? Number.MAX_SAFE_INTEGER, `must be at most ${options.max}`);
 
 export const envPort = () => envInt({ min: 0, max: 65_535 });
 

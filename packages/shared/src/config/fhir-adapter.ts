@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_CONTEXT_ITEMS } from '../schemas/patient-context.js';
 import {
   checkKafkaSasl,
   envBool,
@@ -96,7 +97,11 @@ export const FhirAdapterConfig = z
     /** The longest wait between two attempts (exponential backoff with jitter from 500 ms). */
     FHIR_ADAPTER_AUDIT_RETRY_MAX_DELAY_MS: envInt({ min: 500, max: 600_000 }).default(30_000),
     FHIR_ADAPTER_OBSERVATION_WINDOW_DAYS: envInt({ min: 1 }).default(365),
-    FHIR_ADAPTER_OBSERVATION_LIMIT: envInt({ min: 1, max: 5_000 }).default(200),
+    /**
+     * Observations read per patient: at most half a context's items (MAX_CONTEXT_ITEMS), leaving the
+     * other half to conditions, medications, allergies and the rest.
+     */
+    FHIR_ADAPTER_OBSERVATION_LIMIT: envInt({ min: 1, max: MAX_CONTEXT_ITEMS / 2 }).default(200),
     FHIR_ADAPTER_SHUTDOWN_TIMEOUT_MS: envInt({ min: 0 }).default(30_000),
   })
   .superRefine(checkKafkaSasl)

@@ -132,6 +132,18 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).toMatch(/^INFERENCE_LOG_PROMPTS: must be true or false/m);
   });
 
+  it('refuses an observation limit a context could not carry (more than half its items)', () => {
+    const problems = problemsOf(() =>
+      loadConfig(FhirAdapterConfig, { FHIR_ADAPTER_OBSERVATION_LIMIT: '5000' }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/^FHIR_ADAPTER_OBSERVATION_LIMIT: .*1000.*\(got "5000"\)$/),
+    ]);
+    expect(
+      loadConfig(FhirAdapterConfig, { FHIR_ADAPTER_OBSERVATION_LIMIT: '1000' }).context.observationLimit,
+    ).toBe(1_000);
+  });
+
   it('refuses a public URL on this host whose port is not the HTTP port, and allows one behind a proxy', () => {
     const problems = problemsOf(() =>
       loadConfig(FhirAdapterConfig, {

@@ -86,6 +86,9 @@ export const ContextItem = z.object({
 });
 export type ContextItem = z.infer<typeof ContextItem>;
 
+/** The most items a context carries (the Kafka message stays well under the broker's size limit). */
+export const MAX_CONTEXT_ITEMS = 2_000;
+
 export const TriggerKind = z.enum(['cds-hook', 'subscription', 'api', 'batch']);
 
 /** Patient context captured from the EHR, produced to `aloe.patient-context.v1` keyed by pseudonym. */
@@ -109,7 +112,7 @@ export const PatientContext = z.object({
   }),
   fhirBase: z.url(),
   capturedAt: IsoDateTime,
-  items: z.array(ContextItem).max(2_000),
+  items: z.array(ContextItem).max(MAX_CONTEXT_ITEMS),
   tasks: z.array(TaskKind).min(1),
 });
 export type PatientContext = z.infer<typeof PatientContext>;
