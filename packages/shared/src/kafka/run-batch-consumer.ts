@@ -4,6 +4,7 @@ import { AppError, describeError, ErrorCode } from '../errors/app-error.js';
 import { defaultRetryOptions, type RetryOptions, retry } from '../retry/retry.js';
 import { buildDeadLetter, type DeadLetterReason } from './dead-letter.js';
 import { decodeMessage } from './decode-message.js';
+import { trackGroupJoin } from './group-join.js';
 import { decodeHeaders, Header } from './headers.js';
 import type { MessageOutcome, RunConsumerOptions, RunningConsumer } from './run-consumer.js';
 
@@ -83,16 +84,7 @@ export async function runBatchConsumer<S extends z.ZodType>(
     retry: { retries: 5 },
   });
 
-  let assignment: number[] = [];
-  let resolveJoined!: () => void;
-  const joined = new Promise<void>((resolve) => {
-    resolveJoined = resolve;
-  });
-  consumer.on(consumer.events.GROUP_JOIN, (event) => {
-    assignment = [...(event.payload.memberAssignment[contract.name] ?? [])].sort((a, b) => a - b);
-    logger.info({ memberId: event.payload.memberId, partitions: assignment }, 'joined group');
-    resolveJoined();
-  });
+  const membership = trackGroupJoin(consumer, contract.name, logger);
 
   const deadLetter = async (partition: number, message: KafkaMessage, reason: DeadLetterReason) => {
     const letter = buildDeadLetter(message, { topic: contract.name, partition, groupId }, reason, now());
@@ -238,8 +230,8 @@ export async function runBatchConsumer<S extends z.ZodType>(
 
   return {
     consumer,
-    joined,
-    assignment: () => [...assignment],
+    joined: membership.joined,
+    assignment: membership.assignment,
     async stop() {
       stopping.abort(new AppError(ErrorCode.Cancelled, 'The consumer is stopping'));
       await consumer.disconnect();

@@ -5,6 +5,7 @@ import { AppError, describeError, ErrorCode } from '../errors/app-error.js';
 import { defaultRetryOptions, type RetryOptions, retry } from '../retry/retry.js';
 import { buildDeadLetter, type DeadLetterReason } from './dead-letter.js';
 import { decodeMessage } from './decode-message.js';
+import { trackGroupJoin } from './group-join.js';
 import { decodeHeaders, Header } from './headers.js';
 import type { TypedProducer } from './produce.js';
 import type { TopicContract } from './topics.js';
@@ -90,16 +91,7 @@ export async function runConsumer<S extends z.ZodType>(
     retry: { retries: 5 },
   });
 
-  let assignment: number[] = [];
-  let resolveJoined!: () => void;
-  const joined = new Promise<void>((resolve) => {
-    resolveJoined = resolve;
-  });
-  consumer.on(consumer.events.GROUP_JOIN, (event) => {
-    assignment = [...(event.payload.memberAssignment[contract.name] ?? [])].sort((a, b) => a - b);
-    logger.info({ memberId: event.payload.memberId, partitions: assignment }, 'joined group');
-    resolveJoined();
-  });
+  const membership = trackGroupJoin(consumer, contract.name, logger);
 
   const deadLetter = async (payload: EachMessagePayload, reason: DeadLetterReason) => {
     const letter = buildDeadLetter(
@@ -200,8 +192,8 @@ export async function runConsumer<S extends z.ZodType>(
 
   return {
     consumer,
-    joined,
-    assignment: () => [...assignment],
+    joined: membership.joined,
+    assignment: membership.assignment,
     async stop() {
       stopping.abort(new AppError(ErrorCode.Cancelled, 'The consumer is stopping'));
       await consumer.disconnect();
