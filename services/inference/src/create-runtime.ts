@@ -1,6 +1,7 @@
 import type { ModelInfo } from '@aloe/shared/grpc';
 import type { LlamaContextSequence } from 'node-llama-cpp';
 import { createGrammarCache } from './generate/grammar-cache.js';
+import { type RequestLimits, requestLimitsFor } from './generate/request-size.js';
 import { runInference } from './generate/run-inference.js';
 import type { InferenceRuntime } from './grpc/handlers.js';
 import { toProtoIdentity, toProtoStopToken } from './grpc/to-proto.js';
@@ -9,15 +10,26 @@ import type { LoadedModel } from './model/load-model.js';
 import { SlotScheduler } from './queue/slot-scheduler.js';
 
 export interface Runtime extends InferenceRuntime {
+  /** What one request may carry, for this model. */
+  readonly limits: RequestLimits;
   /** Refuses new requests and fails the queued ones; then resolves once in-flight work is done. */
   drain(): Promise<void>;
 }
 
-/** Puts a loaded model behind the scheduler: one slot per context sequence, a bounded queue in front. */
+/**
+ * Puts a loaded model behind the scheduler: one slot per context sequence, a bounded queue in front,
+ * and requests sized against the model's context (`maxPromptBytes` unset: derived from it).
+ */
 export function createRuntime(
   loaded: LoadedModel,
-  options: { queueCapacity: number; metrics: InferenceMetrics; today?: () => Date },
+  options: {
+    queueCapacity: number;
+    metrics: InferenceMetrics;
+    maxPromptBytes?: number | undefined;
+    today?: () => Date;
+  },
 ): Runtime {
+  const limits = requestLimitsFor(loaded.context.contextSize, options.maxPromptBytes);
   const sequences: LlamaContextSequence[] = [];
   while (loaded.context.sequencesLeft > 0) sequences.push(loaded.context.getSequence());
   const scheduler = new SlotScheduler(sequences, {
@@ -58,7 +70,8 @@ export function createRuntime(
         {
           identity: loaded.identity,
           template: loaded.template,
-          tokenize: loaded.tokenize,
+          tokenizePrompt: loaded.tokenizePrompt,
+          limits,
           stops,
           samplingDefaults: { temperature: loaded.defaults.temperature, topP: loaded.defaults.topP },
           ...(options.today ? { today: options.today } : {}),
@@ -70,6 +83,7 @@ export function createRuntime(
         runOptions,
       ),
     modelInfo: () => info,
+    limits,
     drain: () => {
       scheduler.close();
       return scheduler.drain();

@@ -28,7 +28,7 @@ describe('inference start-up', () => {
 
   it('generates its test model, serves, exposes metrics and shuts down cleanly on SIGTERM', async () => {
     const modelsDir = await mkdtemp(join(tmpdir(), 'aloe-main-'));
-    const { child, lines, exited } = await startServiceProcess({
+    const { child, lines, exited, ready } = await startServiceProcess({
       readyMessage: 'serving',
       timeoutMs: 30_000,
       env: { INFERENCE_GRPC_PORT: '0', INFERENCE_METRICS_PORT: '0', INFERENCE_MODELS_DIR: modelsDir },
@@ -37,6 +37,9 @@ describe('inference start-up', () => {
     try {
       const listening = lines.find((line) => line.msg === 'gRPC server listening; loading the model')!;
       expect(lines.some((line) => String(line.msg).includes('TEST MODEL'))).toBe(true);
+      // Requests are sized against the loaded context (8 bytes a token), and prompts tokenized off the event loop.
+      expect(ready.limits).toEqual({ maxPromptBytes: 65_536, contextTokens: 8_192 });
+      expect(lines.some((line) => String(line.msg).includes('tokenizer worker'))).toBe(false);
 
       const proto = loadInferenceProto();
       const client = new proto.aloe.inference.v1.Inference(

@@ -1,8 +1,9 @@
-// Starts the real inference service in-process (real model file, real llama.cpp, gRPC on a real
-// socket) and gives tests a typed client.
+// Starts the real inference service in-process through createService (real model file, real llama.cpp,
+// gRPC and /metrics on real sockets, configuration through the real schema) and gives tests a typed client.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InferenceConfig, loadConfig } from '@aloe/shared/config';
 import type {
   GenerateRequest,
   GenerateResponse__Output,
@@ -11,23 +12,21 @@ import type {
 } from '@aloe/shared/grpc';
 import { loadInferenceProto } from '@aloe/shared/grpc';
 import { createLogger } from '@aloe/shared/logging';
-import { createMetricsRegistry } from '@aloe/shared/metrics';
 import * as grpc from '@grpc/grpc-js';
-import { createRuntime, type Runtime } from '../src/create-runtime.js';
-import { createInferenceServer, type InferenceServer } from '../src/grpc/create-server.js';
-import { createInferenceMetrics, type InferenceMetrics } from '../src/metrics.js';
+import { createService, type InferenceService } from '../src/create-service.js';
 import { type LoadedModel, loadModel } from '../src/model/load-model.js';
 import type { SeedModelKey } from '../src/model/seed-models.js';
 import { makeTestModel } from '../src/test-model/make-test-model.js';
 
 export interface Harness {
   client: InferenceClient;
-  server: InferenceServer;
-  metrics: InferenceMetrics;
+  service: InferenceService;
+  /** The model the service loaded (undefined until it has). */
   loaded: LoadedModel | undefined;
-  runtime: Runtime | undefined;
-  /** Loads the model and marks the service SERVING (harnesses can start without a model). */
+  /** Lets the model load and waits for SERVING (a harness started with `load: false` holds it back). */
   load(): Promise<void>;
+  /** The value of an unlabelled series from GET /metrics. */
+  metric(name: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -43,71 +42,85 @@ export async function startHarness(
     modelPath?: string;
     label?: string;
     contextSize?: number;
+    maxPromptBytes?: number;
     /** The clock for the chat template's date. */
     today?: () => Date;
   } = {},
 ): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'aloe-inference-'));
-  const logger = createLogger({ service: 'inference-test', level: 'warn' });
-  const metrics = createInferenceMetrics(createMetricsRegistry('inference-test'));
-  const harness: Partial<Harness> & { runtime: Runtime | undefined; loaded: LoadedModel | undefined } = {
-    runtime: undefined,
-    loaded: undefined,
+  const path =
+    options.modelPath ??
+    (
+      await makeTestModel({
+        path: join(dir, options.seedModel ? `${options.seedModel}.gguf` : 'model.gguf'),
+        template: options.template ?? 'llama3',
+        seedModel: options.seedModel,
+      })
+    ).path;
+  const env: Record<string, string | undefined> = {
+    LOG_LEVEL: 'warn',
+    ALOE_MODEL: path,
+    INFERENCE_MODELS_DIR: dir,
+    INFERENCE_MODEL_LABEL: options.label,
+    INFERENCE_GRPC_PORT: '0',
+    INFERENCE_METRICS_PORT: '0',
+    INFERENCE_GPU: 'cpu',
+    INFERENCE_THREADS: '1',
+    // The test model's trained context: room for 4,096-token answers after a prompt.
+    INFERENCE_CONTEXT_SIZE: String(options.contextSize ?? 8192),
+    INFERENCE_PARALLEL_SEQUENCES: String(options.sequences ?? 2),
+    INFERENCE_QUEUE_CAPACITY: String(options.queueCapacity ?? 32),
+    INFERENCE_DEFAULT_MAX_TOKENS: '256',
+    INFERENCE_DEFAULT_SAMPLES: '3',
+    INFERENCE_MAX_PROMPT_BYTES:
+      options.maxPromptBytes === undefined ? undefined : String(options.maxPromptBytes),
+    INFERENCE_SHUTDOWN_TIMEOUT_MS: '4000',
   };
-  const server = await createInferenceServer({
-    host: '127.0.0.1',
-    port: 0,
-    runtime: () => harness.runtime,
-    defaults: { maxTokens: 256, samples: 3 },
-    logger,
-    metrics,
-    logPrompts: false,
+  let releaseLoad: () => void = () => undefined;
+  const loadReleased = new Promise<void>((resolve) => {
+    releaseLoad = resolve;
   });
+  if (options.load ?? true) releaseLoad();
+  const harness: Partial<Harness> & { loaded: LoadedModel | undefined } = { loaded: undefined };
+  const service = await createService(loadConfig(InferenceConfig, env), {
+    logger: createLogger({ service: 'inference-test', level: 'warn' }),
+    loadModel: async (loadOptions) => {
+      await loadReleased;
+      harness.loaded = await loadModel(loadOptions);
+      return harness.loaded;
+    },
+    ...(options.today ? { today: options.today } : {}),
+  });
+  // A failed load is reported where the test awaits load(); never as an unhandled rejection.
+  service.ready.catch(() => undefined);
   const proto = loadInferenceProto();
   const client = new proto.aloe.inference.v1.Inference(
-    `127.0.0.1:${server.port}`,
+    `127.0.0.1:${service.grpcPort}`,
     grpc.credentials.createInsecure(),
   );
   Object.assign(harness, {
     client,
-    server,
-    metrics,
+    service,
     async load() {
-      const path =
-        options.modelPath ??
-        (
-          await makeTestModel({
-            path: join(dir, options.seedModel ? `${options.seedModel}.gguf` : 'model.gguf'),
-            template: options.template ?? 'llama3',
-            seedModel: options.seedModel,
-          })
-        ).path;
-      harness.loaded = await loadModel({
-        source: path,
-        modelsDir: dir,
-        label: options.label,
-        gpu: 'cpu',
-        threads: 1,
-        contextSize: options.contextSize ?? 4096,
-        parallelSequences: options.sequences ?? 2,
-        logger,
-      });
-      harness.runtime = createRuntime(harness.loaded, {
-        queueCapacity: options.queueCapacity ?? 32,
-        metrics,
-        ...(options.today ? { today: options.today } : {}),
-      });
-      server.setServing(true);
+      releaseLoad();
+      await service.ready;
+    },
+    async metric(name: string) {
+      const text = await (await fetch(`http://127.0.0.1:${service.metricsPort}/metrics`)).text();
+      const line = text
+        .split('\n')
+        .find((candidate) => candidate.startsWith(`${name}{`) || candidate.startsWith(`${name} `));
+      if (!line) throw new Error(`no series ${name} in /metrics`);
+      return Number(line.slice(line.lastIndexOf(' ') + 1));
     },
     async close() {
       client.close();
-      await harness.runtime?.drain();
-      await server.shutdown(2_000);
-      await harness.loaded?.dispose();
+      releaseLoad();
+      await service.close();
       await rm(dir, { recursive: true, force: true });
     },
   });
-  if (options.load ?? true) await harness.load!();
+  if (options.load ?? true) await service.ready;
   return harness as Harness;
 }
 
@@ -134,14 +147,6 @@ export function generateStream(client: InferenceClient, request: GenerateRequest
     call.on('end', () => resolve(chunks));
   });
   return { call, chunks, done };
-}
-
-export async function generatedTokens(metrics: InferenceMetrics): Promise<number> {
-  return (await metrics.generatedTokens.get()).values[0]?.value ?? 0;
-}
-
-export async function gaugeValue(gauge: InferenceMetrics['busySequences']): Promise<number> {
-  return (await gauge.get()).values[0]?.value ?? 0;
 }
 
 export const user = (content: string) => ({ role: 'ROLE_USER' as const, content });

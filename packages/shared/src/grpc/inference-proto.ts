@@ -30,8 +30,9 @@ export function loadInferencePackageDefinition(): protoLoader.PackageDefinition 
 }
 
 /**
- * Aloe's own system prompt, from the model cards (research/aloe.md §2.1; "Center(BSC)" without a space is
- * the original). It goes first in every conversation; product instructions follow it, never replace it.
+ * Aloe's own system prompt, from the model cards (docs/research-notes.md#system-prompt; "Center(BSC)" without
+ * a space is the original). It goes first in every conversation; product instructions follow it, never
+ * replace it.
  */
 export const ALOE_SYSTEM_PROMPT =
   'You are an expert medical assistant named Aloe, developed by the High Performance Artificial Intelligence Group at Barcelona Supercomputing Center(BSC). You are to be a helpful, respectful, and honest assistant.';

@@ -1,31 +1,30 @@
 import { AppError, ErrorCode } from '@aloe/shared/errors';
 import { ALOE_SYSTEM_PROMPT } from '@aloe/shared/grpc';
 import type { LlamaContextSequence } from 'node-llama-cpp';
-import type { ChatTemplate } from '../model/chat-template.js';
 import type { StopToken } from '../model/stop-tokens.js';
 import { generateTokens } from './generate-tokens.js';
 import type { JsonGrammar } from './grammar-cache.js';
-import { renderPrompt, type Tokenize } from './render-prompt.js';
+import type { PromptRenderer } from './render-prompt.js';
 import type { ChatTurn, GenerateOptions, Generation, Generator } from './types.js';
 
 export interface SequenceGeneratorOptions {
   sequence: LlamaContextSequence;
-  /** The model's own chat template (from the GGUF). */
-  template: ChatTemplate;
-  tokenize: Tokenize;
+  /** The request's prompt renderer (the model's own chat template, off-thread tokenization, its budget). */
+  render: PromptRenderer;
   /** The service's stop tokens for this model, by id. */
   stops: ReadonlyMap<number, StopToken>;
   grammar: JsonGrammar | undefined;
   maxTokens: number;
   /** Aborts generation within about one token; the abort reason is thrown. */
   signal: AbortSignal;
-  /** The clock for the template's date (Llama 3.1 writes today's date into the system turn). */
-  now: () => Date;
   /** Called with each batch of generated tokens (metrics: time to first token, tokens/s). */
   onTokens?: (count: number) => void;
 }
 
-/** The turns with Aloe's own system prompt first unless the caller sent a system message (research/aloe.md §2.1). */
+/**
+ * The turns with Aloe's own system prompt first unless the caller sent a system message
+ * (docs/research-notes.md#system-prompt).
+ */
 export function withAloeSystemPrompt(turns: readonly ChatTurn[]): ChatTurn[] {
   return turns.some((turn) => turn.role === 'system')
     ? [...turns]
@@ -34,8 +33,9 @@ export function withAloeSystemPrompt(turns: readonly ChatTurn[]): ChatTurn[] {
 
 /**
  * A Generator bound to one context sequence. Each call renders the turns with the model's own chat
- * template (the prompt it returns is exactly what the model saw), generates until one of the model's
- * stop tokens, and reuses the prompt prefix the sequence already holds. Grammar-constrained output cut
+ * template (the prompt it returns is exactly what the model saw), refuses a prompt that leaves less than
+ * max_tokens of the context, generates until one of the model's stop tokens, and reuses the prompt
+ * prefix the sequence already holds. Grammar-constrained output cut
  * by maxTokens is an OUTPUT_TRUNCATED error, never partial JSON; parsed output is validated against
  * the schema before it is returned.
  */
@@ -46,7 +46,7 @@ export function createSequenceGenerator(options: SequenceGeneratorOptions): Gene
     const all = withAloeSystemPrompt(turns);
     if (all.at(-1)?.role !== 'user')
       throw new AppError(ErrorCode.InvalidInput, 'messages: the last message must be from the user');
-    const prompt = renderPrompt(options.template, options.tokenize, all, options.now());
+    const prompt = await options.render(all);
     const result = await generateTokens({
       sequence: options.sequence,
       prompt: prompt.tokens,
@@ -94,7 +94,8 @@ function parseAndValidate(grammar: JsonGrammar, text: string): unknown {
       },
     );
   }
-  // The grammar's number rule allows exponents (94e676) that JSON.parse turns into Infinity (FIELD-NOTES).
+  // The grammar's number rule allows exponents (94e676) that JSON.parse turns into Infinity
+  // (docs/decisions.md#json-grammar-numbers).
   if (!allFinite(value)) {
     throw new AppError(ErrorCode.OutputInvalid, 'The output holds a number too large to represent');
   }

@@ -1,18 +1,29 @@
 import type { LlamaContextSequence } from 'node-llama-cpp';
 import type { ChatTemplate } from '../model/chat-template.js';
 import type { ModelIdentity } from '../model/model-identity.js';
+import type { TokenizeSegments } from '../model/prompt-tokenizer.js';
 import type { StopToken } from '../model/stop-tokens.js';
 import type { SlotScheduler } from '../queue/slot-scheduler.js';
-import { createSequenceGenerator } from './generate-once.js';
+import { createSequenceGenerator, withAloeSystemPrompt } from './generate-once.js';
 import type { GrammarCache } from './grammar-cache.js';
-import type { RenderedPrompt, Tokenize } from './render-prompt.js';
-import { reasonsFirst, runStrategy, type StrategyOutcome, withReasoning } from './strategies/run-strategy.js';
+import { createPromptRenderer, type RenderedPrompt } from './render-prompt.js';
+import { checkRequestBytes, checkTokenBudget, type RequestLimits } from './request-size.js';
+import {
+  firstTurns,
+  reasonsFirst,
+  runStrategy,
+  type StrategyOutcome,
+  withReasoning,
+} from './strategies/run-strategy.js';
 import type { InferenceRequest, SamplingOptions, StopReason } from './types.js';
 
 export interface InferenceDeps {
   identity: ModelIdentity;
   template: ChatTemplate;
-  tokenize: Tokenize;
+  /** Tokenizes prompts off the event loop. */
+  tokenizePrompt: TokenizeSegments;
+  /** What one request may carry: bytes of text, then tokens of prompt plus max_tokens. */
+  limits: RequestLimits;
   stops: ReadonlyMap<number, StopToken>;
   /** The model's sampling defaults (its card's), for values a request leaves unset. */
   samplingDefaults: Pick<SamplingOptions, 'temperature' | 'topP'>;
@@ -58,8 +69,10 @@ export function withSamplingDefaults(
 }
 
 /**
- * One request end to end: grammar (before taking a slot, so a bad schema never holds one), a free
- * sequence from the scheduler, the strategy's generations on it, then the slot back, whatever happened.
+ * One request end to end: its size (bytes of text, then tokens of its first prompt plus max_tokens,
+ * so what does not fit is refused before any work), its grammar (before taking a slot, so a bad schema
+ * never holds one), a free sequence from the scheduler, the strategy's generations on it, then the slot
+ * back, whatever happened.
  */
 export async function runInference(
   deps: InferenceDeps,
@@ -68,6 +81,17 @@ export async function runInference(
 ): Promise<InferenceResult> {
   const now = deps.now ?? (() => performance.now());
   const receivedAt = now();
+  checkRequestBytes(request, deps.limits);
+  const budget = { maxTokens: request.maxTokens, contextTokens: deps.limits.contextTokens };
+  checkTokenBudget(0, budget.maxTokens, budget.contextTokens);
+  const render = createPromptRenderer(
+    deps.template,
+    deps.tokenizePrompt,
+    deps.today ?? (() => new Date()),
+    budget,
+  );
+  await render(withAloeSystemPrompt(firstTurns(request)));
+  options.signal.throwIfAborted();
   const grammar = request.jsonSchema
     ? reasonsFirst(request.strategy)
       ? await deps.grammars.get(
@@ -79,29 +103,28 @@ export async function runInference(
   const lease = await deps.scheduler.acquire(options.signal);
   const generationStartedAt = now();
   let firstTokenAt: number | undefined;
+  let outcome: 'completed' | 'failed' = 'failed';
   try {
     const generate = createSequenceGenerator({
       sequence: lease.resource,
-      template: deps.template,
-      tokenize: deps.tokenize,
+      render,
       stops: deps.stops,
       grammar,
       maxTokens: request.maxTokens,
       signal: options.signal,
-      now: deps.today ?? (() => new Date()),
       onTokens: (count) => {
         firstTokenAt ??= now();
         deps.onTokens?.(count);
       },
     });
-    const outcome = await runStrategy(
+    const strategyOutcome = await runStrategy(
       { ...request, sampling: withSamplingDefaults(request.sampling, deps.samplingDefaults) },
       generate,
       options.onTextChunk,
     );
     const finishedAt = now();
     const generationSeconds = (finishedAt - generationStartedAt) / 1000;
-    const { generation } = outcome;
+    const { generation } = strategyOutcome;
     const prompts: RenderedPrompt[] = [];
     const indexOf = (prompt: RenderedPrompt | undefined) => {
       if (!prompt) return 0;
@@ -110,29 +133,30 @@ export async function runInference(
       prompts.push(prompt);
       return prompts.length - 1;
     };
-    const samples = outcome.samples.map((sample) => ({
+    const samples = strategyOutcome.samples.map((sample) => ({
       text: sample.text,
       answer: sample.answer,
       promptIndex: indexOf(sample.prompt),
     }));
     const promptIndex = indexOf(generation.prompt);
+    outcome = 'completed';
     return {
       requestId: request.requestId,
       text: generation.text,
       json: generation.json === undefined ? undefined : JSON.stringify(generation.json),
       stopReason: generation.stopReason,
-      promptTokens: outcome.promptTokens,
-      completionTokens: outcome.completionTokens,
+      promptTokens: strategyOutcome.promptTokens,
+      completionTokens: strategyOutcome.completionTokens,
       timings: {
         queueMs: lease.waitedMs,
         timeToFirstTokenMs: (firstTokenAt ?? finishedAt) - receivedAt,
         totalMs: finishedAt - receivedAt,
-        tokensPerSecond: generationSeconds > 0 ? outcome.completionTokens / generationSeconds : 0,
+        tokensPerSecond: generationSeconds > 0 ? strategyOutcome.completionTokens / generationSeconds : 0,
       },
       strategy: {
         name: request.strategy,
-        answer: outcome.answer,
-        votes: outcome.votes,
+        answer: strategyOutcome.answer,
+        votes: strategyOutcome.votes,
         samples,
       },
       prompts,
@@ -141,6 +165,6 @@ export async function runInference(
       model: deps.identity,
     };
   } finally {
-    lease.release();
+    lease.release(outcome);
   }
 }

@@ -1,3 +1,4 @@
+import { INFERENCE_MAX_MESSAGE_BYTES } from '@aloe/shared/config';
 import {
   INFERENCE_SERVICE_NAME,
   loadInferencePackageDefinition,
@@ -23,7 +24,9 @@ export interface InferenceServer {
 export async function createInferenceServer(
   deps: HandlerDeps & { host: string; port: number },
 ): Promise<InferenceServer> {
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': 8 * 1024 * 1024 });
+  // A bigger message is RESOURCE_EXHAUSTED from grpc-js itself; under it, the runtime's byte bound
+  // (INFERENCE_MAX_PROMPT_BYTES, always smaller) answers INVALID_ARGUMENT before any work.
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': INFERENCE_MAX_MESSAGE_BYTES });
   const definition = loadInferencePackageDefinition();
   const proto = loadInferenceProto(definition);
   server.addService(proto.aloe.inference.v1.Inference.service, createInferenceHandlers(deps));

@@ -8,15 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Ajv } from 'ajv';
 import { service as healthService } from 'grpc-health-check';
-import {
-  gaugeValue,
-  generate,
-  generatedTokens,
-  generateStream,
-  type Harness,
-  startHarness,
-  user,
-} from '../../test/inference-harness.js';
+import { generate, generateStream, type Harness, startHarness, user } from '../../test/inference-harness.js';
 
 let harness: Harness;
 beforeAll(async () => {
@@ -195,12 +187,12 @@ describe('GenerateStream', () => {
     await waitFor(() => chunks.length >= 20, { what: '20 chunks' });
     call.cancel();
     await expect(done).rejects.toMatchObject({ code: grpc.status.CANCELLED });
-    await waitFor(async () => (await gaugeValue(harness.metrics.busySequences)) === 0, {
+    await waitFor(async () => (await harness.metric('aloe_inference_busy_sequences')) === 0, {
       what: 'the sequence to be free',
     });
-    const before = await generatedTokens(harness.metrics);
+    const before = await harness.metric('aloe_inference_generated_tokens_total');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await generatedTokens(harness.metrics)).toBe(before);
+    expect(await harness.metric('aloe_inference_generated_tokens_total')).toBe(before);
     // And the freed sequence serves the next request.
     const next = await generate(harness.client, { messages: [user('Hi')], maxTokens: 8 });
     expect(next.usage?.completionTokens).toBeGreaterThan(0);
@@ -215,7 +207,7 @@ describe('errors', () => {
       300,
     ).catch((e: grpc.ServiceError) => e);
     expect((error as grpc.ServiceError).code).toBe(grpc.status.DEADLINE_EXCEEDED);
-    await waitFor(async () => (await gaugeValue(harness.metrics.busySequences)) === 0, {
+    await waitFor(async () => (await harness.metric('aloe_inference_busy_sequences')) === 0, {
       what: 'generation to stop',
       timeoutMs: 2_000,
     });
@@ -298,11 +290,13 @@ describe('scheduling', () => {
     const small = await startHarness({ sequences: 1, queueCapacity: 1 });
     try {
       const running = generateStream(small.client, { messages: [user('long')], maxTokens: 3_000 });
-      await waitFor(async () => (await gaugeValue(small.metrics.busySequences)) === 1, {
+      await waitFor(async () => (await small.metric('aloe_inference_busy_sequences')) === 1, {
         what: 'one running',
       });
       const queued = generateStream(small.client, { messages: [user('long')], maxTokens: 3_000 });
-      await waitFor(async () => (await gaugeValue(small.metrics.queueDepth)) === 1, { what: 'one queued' });
+      await waitFor(async () => (await small.metric('aloe_inference_queue_depth')) === 1, {
+        what: 'one queued',
+      });
       const error = await generate(small.client, { messages: [user('one too many')] }).catch(
         (e: grpc.ServiceError) => e,
       );
@@ -322,7 +316,7 @@ describe('health', () => {
   it('is NOT_SERVING (and calls UNAVAILABLE) until the model has loaded, then SERVING', async () => {
     const late = await startHarness({ load: false });
     const Health = grpc.makeGenericClientConstructor(healthService, 'Health');
-    const health = new Health(`127.0.0.1:${late.server.port}`, grpc.credentials.createInsecure());
+    const health = new Health(`127.0.0.1:${late.service.grpcPort}`, grpc.credentials.createInsecure());
     const check = () =>
       new Promise<{ status: string }>((resolve, reject) =>
         (health as unknown as { check: HealthCheck }).check(

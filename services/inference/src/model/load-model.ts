@@ -15,6 +15,7 @@ import { DEFAULT_TEST_MODEL_NAME, makeTestModel } from '../test-model/make-test-
 import { type ChatTemplate, createChatTemplate } from './chat-template.js';
 import { fileDigest, modelFilePaths } from './model-files.js';
 import { buildModelIdentity, type ModelIdentity } from './model-identity.js';
+import { startPromptTokenizer, type TokenizeSegments } from './prompt-tokenizer.js';
 import { findSeedModel, type SeedModel } from './seed-models.js';
 import { deriveStopTokens, onlyFromLlamaCpp, type StopToken } from './stop-tokens.js';
 
@@ -47,7 +48,10 @@ export interface LoadedModel {
   /** Every file of the model, in order (the parts of a split GGUF). */
   files: string[];
   template: ChatTemplate;
+  /** On the calling thread: for short texts only (control tokens, probes). */
   tokenize: Tokenize;
+  /** Prompts of any allowed length, off the event loop. */
+  tokenizePrompt: TokenizeSegments;
   stops: StopToken[];
   identity: ModelIdentity;
   seedModel: SeedModel | undefined;
@@ -77,138 +81,158 @@ export async function loadModel(options: LoadModelOptions): Promise<LoadedModel>
     logger: (level, message) => logger.debug({ llamaLevel: level }, message.trim()),
   });
   const model = await llama.loadModel({ modelPath: path });
-  const metadata = model.fileInfo.metadata as unknown as Record<string, unknown>;
-  const splitCount = (metadata.split as { count?: number } | undefined)?.count;
-  const paths = await modelFilePaths(path, splitCount);
-  const parts = [];
-  for (const part of paths) {
-    parts.push(
-      await fileDigest(part, (event, detail) =>
-        event === 'cache-unwritable'
-          ? logger.warn({ path: detail.path }, 'cannot write the digest cache beside the model file')
-          : logger.info({ path: detail.path, event, ms: Math.round(detail.ms) }, 'model file digest'),
-      ),
-    );
-  }
-  const sizeBytes = parts.reduce((sum, part) => sum + part.sizeBytes, 0);
-  const threads =
-    options.threads > 0
-      ? options.threads
-      : sizeBytes < SMALL_MODEL_BYTES
-        ? 1
-        : Math.max(1, llama.cpuMathCores);
-
-  const tokenizer = metadata.tokenizer as
-    | {
-        chat_template?: string;
-        ggml?: { eos_token_id?: number; eot_token_id?: number; eom_token_id?: number };
-      }
-    | undefined;
-  const templateText = tokenizer?.chat_template;
-  if (!templateText)
-    throw new AppError(
-      ErrorCode.Config,
-      `ALOE_MODEL: ${path} has no tokenizer.chat_template; the service renders prompts only with the model's own template`,
-    );
-  const template = createChatTemplate(templateText, {
-    bos: model.tokens.bosString ?? '',
-    eos: model.tokens.eosString ?? '',
-  });
   const tokenize: Tokenize = (text, special) => model.tokenize(text, special) as Token[];
-  const stops = deriveModelStops(model, template, tokenize, tokenizer?.ggml ?? {});
+  // Starts while the files are hashed and the context is made; closed if loading fails after all.
+  const tokenizerStarting = startPromptTokenizer({
+    modelPath: path,
+    gpu: llama.gpu,
+    mainThread: tokenize,
+    logger,
+  });
+  try {
+    const metadata = model.fileInfo.metadata as unknown as Record<string, unknown>;
+    const splitCount = (metadata.split as { count?: number } | undefined)?.count;
+    const paths = await modelFilePaths(path, splitCount);
+    const parts = [];
+    for (const part of paths) {
+      parts.push(
+        await fileDigest(part, (event, detail) =>
+          event === 'cache-unwritable'
+            ? logger.warn({ path: detail.path }, 'cannot write the digest cache beside the model file')
+            : logger.info({ path: detail.path, event, ms: Math.round(detail.ms) }, 'model file digest'),
+        ),
+      );
+    }
+    const sizeBytes = parts.reduce((sum, part) => sum + part.sizeBytes, 0);
+    const threads =
+      options.threads > 0
+        ? options.threads
+        : sizeBytes < SMALL_MODEL_BYTES
+          ? 1
+          : Math.max(1, llama.cpuMathCores);
 
-  const seedModel = findSeedModel([
-    options.label,
-    (metadata.general as { name?: string } | undefined)?.name,
-    path.split('/').at(-1),
-  ]);
-  const maxContextTokens = Math.min(
-    options.contextSize,
-    model.trainContextSize,
-    seedModel?.context.advisedTokens ?? Number.POSITIVE_INFINITY,
-  );
-  const defaults: ModelDefaults = seedModel
-    ? {
-        temperature: seedModel.sampling.temperature,
-        topP: seedModel.sampling.topP,
-        maxContextTokens,
-        source: `${seedModel.name}: ${seedModel.sampling.source}; context ${seedModel.context.reason}`,
-      }
-    : { temperature: undefined, topP: undefined, maxContextTokens, source: 'none (not an Aloe seed system)' };
-  const context = await model.createContext({
-    // Per sequence: node-llama-cpp gives each sequence its own contextSize cells.
-    contextSize: maxContextTokens,
-    sequences: options.parallelSequences,
-    threads,
-  });
-  const identity = buildModelIdentity({
-    path,
-    source: options.source ?? path,
-    parts,
-    metadata,
-    label: options.label,
-    templateId: template.id,
-    contextLength: model.trainContextSize,
-    seedModel: seedModel?.name,
-  });
-  logger.info(
-    {
-      model: identity.id,
-      modelName: identity.name,
-      seedModel: identity.seedModel || undefined,
-      testModel: identity.testModel,
-      quantization: identity.quantization,
-      chatTemplate: identity.chatTemplate,
-      parts: parts.length,
-      stopTokens: stops.map((stop) => `${stop.text} (${stop.id}: ${stop.sources.join(', ')})`),
-      contextSize: context.contextSize,
-      defaults,
-      backend: llama.gpu || 'cpu',
-      threads,
+    const tokenizer = metadata.tokenizer as
+      | {
+          chat_template?: string;
+          ggml?: { eos_token_id?: number; eot_token_id?: number; eom_token_id?: number };
+        }
+      | undefined;
+    const templateText = tokenizer?.chat_template;
+    if (!templateText)
+      throw new AppError(
+        ErrorCode.Config,
+        `ALOE_MODEL: ${path} has no tokenizer.chat_template; the service renders prompts only with the model's own template`,
+      );
+    const template = createChatTemplate(templateText, {
+      bos: model.tokens.bosString ?? '',
+      eos: model.tokens.eosString ?? '',
+    });
+    const stops = deriveModelStops(model, template, tokenize, tokenizer?.ggml ?? {});
+
+    const seedModel = findSeedModel([
+      options.label,
+      (metadata.general as { name?: string } | undefined)?.name,
+      path.split('/').at(-1),
+    ]);
+    const maxContextTokens = Math.min(
+      options.contextSize,
+      model.trainContextSize,
+      seedModel?.context.advisedTokens ?? Number.POSITIVE_INFINITY,
+    );
+    const defaults: ModelDefaults = seedModel
+      ? {
+          temperature: seedModel.sampling.temperature,
+          topP: seedModel.sampling.topP,
+          maxContextTokens,
+          source: `${seedModel.name}: ${seedModel.sampling.source}; context ${seedModel.context.reason}`,
+        }
+      : {
+          temperature: undefined,
+          topP: undefined,
+          maxContextTokens,
+          source: 'none (not an Aloe seed system)',
+        };
+    const context = await model.createContext({
+      // Per sequence: node-llama-cpp gives each sequence its own contextSize cells.
+      contextSize: maxContextTokens,
       sequences: options.parallelSequences,
-      loadMs: Math.round(performance.now() - startedAt),
-    },
-    identity.testModel
-      ? 'loaded the TEST MODEL (random weights; its text has no clinical meaning)'
-      : 'model loaded',
-  );
-  const missed = onlyFromLlamaCpp(stops);
-  // Qwen's FIM tokens (<|fim_pad|>, <|repo_name|>, <|file_sep|>) are llama.cpp's own additions: noted.
-  // For a template family with no rules of ours, llama.cpp's set is all there is: a warning.
-  if (missed.length > 0)
-    (template.family === 'other' ? logger.warn.bind(logger) : logger.info.bind(logger))(
-      { stopTokens: missed.map((stop) => `${stop.text} (${stop.id})`) },
-      "llama.cpp ends generation on tokens the service's stop rules did not name; they stop generation too",
+      threads,
+    });
+    const identity = buildModelIdentity({
+      path,
+      source: options.source ?? path,
+      parts,
+      metadata,
+      label: options.label,
+      templateId: template.id,
+      contextLength: model.trainContextSize,
+      seedModel: seedModel?.name,
+    });
+    logger.info(
+      {
+        model: identity.id,
+        modelName: identity.name,
+        seedModel: identity.seedModel || undefined,
+        testModel: identity.testModel,
+        quantization: identity.quantization,
+        chatTemplate: identity.chatTemplate,
+        parts: parts.length,
+        stopTokens: stops.map((stop) => `${stop.text} (${stop.id}: ${stop.sources.join(', ')})`),
+        contextSize: context.contextSize,
+        defaults,
+        backend: llama.gpu || 'cpu',
+        threads,
+        sequences: options.parallelSequences,
+        loadMs: Math.round(performance.now() - startedAt),
+      },
+      identity.testModel
+        ? 'loaded the TEST MODEL (random weights; its text has no clinical meaning)'
+        : 'model loaded',
     );
-  if (seedModel && seedModel.template !== template.name)
-    logger.warn(
-      { expected: seedModel.template, found: template.id },
-      `${seedModel.name} ships the ${seedModel.template} template, but this file carries another; serving the file's`,
-    );
-  if (seedModel?.licence.nonCommercial)
-    logger.warn(
-      { licence: seedModel.licence.id, url: seedModel.licence.url },
-      `LICENCE: ${seedModel.name} is licensed ${seedModel.licence.id}: non-commercial use only. The Aloe authors point users to the Beta models.`,
-    );
-  return {
-    llama,
-    model,
-    context,
-    files: paths,
-    template,
-    tokenize,
-    stops,
-    identity,
-    seedModel,
-    defaults,
-    threads,
-    backend: llama.gpu || 'cpu',
-    async dispose() {
-      await context.dispose();
-      await model.dispose();
-      await llama.dispose();
-    },
-  };
+    const missed = onlyFromLlamaCpp(stops);
+    // Qwen's FIM tokens (<|fim_pad|>, <|repo_name|>, <|file_sep|>) are llama.cpp's own additions: noted.
+    // For a template family with no rules of ours, llama.cpp's set is all there is: a warning.
+    if (missed.length > 0)
+      (template.family === 'other' ? logger.warn.bind(logger) : logger.info.bind(logger))(
+        { stopTokens: missed.map((stop) => `${stop.text} (${stop.id})`) },
+        "llama.cpp ends generation on tokens the service's stop rules did not name; they stop generation too",
+      );
+    if (seedModel && seedModel.template !== template.name)
+      logger.warn(
+        { expected: seedModel.template, found: template.id },
+        `${seedModel.name} ships the ${seedModel.template} template, but this file carries another; serving the file's`,
+      );
+    if (seedModel?.licence.nonCommercial)
+      logger.warn(
+        { licence: seedModel.licence.id, url: seedModel.licence.url },
+        `LICENCE: ${seedModel.name} is licensed ${seedModel.licence.id}: non-commercial use only. The Aloe authors point users to the Beta models.`,
+      );
+    const promptTokenizer = await tokenizerStarting;
+    return {
+      llama,
+      model,
+      context,
+      files: paths,
+      template,
+      tokenize,
+      tokenizePrompt: promptTokenizer.tokenize,
+      stops,
+      identity,
+      seedModel,
+      defaults,
+      threads,
+      backend: llama.gpu || 'cpu',
+      async dispose() {
+        await promptTokenizer.close();
+        await context.dispose();
+        await model.dispose();
+        await llama.dispose();
+      },
+    };
+  } catch (error) {
+    void tokenizerStarting.then((started) => started.close());
+    throw error;
+  }
 }
 
 /** The model's stop tokens: its template's end-of-turn, its family's rules, its GGUF metadata, and llama.cpp's. */

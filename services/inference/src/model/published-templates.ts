@@ -11,7 +11,7 @@
 //   is in hugging-quants/Meta-Llama-3.1-405B-Instruct-BNB-NF4@ea72f27 ("Update tokenizer_config.json")
 //   and in CompassioninMachineLearning/...@92062e1 ("use Llama 3.1 8B Instruct tokenizer",
 //   chat_template.jinja), checked line by line against a verbatim copy in public GitHub code.
-//   Llama3.1-Aloe-Beta-8B/70B are DARE-TIES merges with it (research/aloe.md §1.2-§1.3).
+//   Llama3.1-Aloe-Beta-8B/70B are DARE-TIES merges with it (docs/research-notes.md#the-five-models).
 // - Qwen2.5 Instruct: Qwen/Qwen2.5-7B-Instruct, tokenizer_config.json `chat_template` after commit
 //   929d90a (the tool-call braces fix), as mirrored by mlx-community/Qwen2.5-7B-Instruct-4bit@88ab1db
 //   ("Update tokenizer_config.json to match Qwen/Qwen2.5-7B-Instruct"). Qwen2.5-Aloe-Beta-7B/72B

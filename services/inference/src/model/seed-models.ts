@@ -1,6 +1,6 @@
-// The five systems of the Aloe seed paper (research/aloe.md §1.1-§1.5, §6) and what their model cards
-// and configs say about serving them. The service recognises a loaded file as one of them by its
-// label or GGUF name and applies these defaults; anything else is served as its file says.
+// The five systems of the Aloe seed paper (docs/research-notes.md#the-five-models) and what their model cards
+// and configs say about serving them. The service recognises a loaded file as one of them by its label or
+// GGUF name and applies these defaults; anything else is served as its file says.
 
 export type SeedModelKey =
   | 'llama3-aloe-8b-alpha'
@@ -35,12 +35,12 @@ const CARD_SAMPLING = {
   temperature: 0.6,
   topP: 0.9,
   source:
-    'model card usage snippet (do_sample, temperature=0.6, top_p=0.9) and prompt_engine open-QA configs (research/aloe.md §1.4)',
+    'model card usage snippet (do_sample, temperature=0.6, top_p=0.9) and prompt_engine open-QA configs (docs/research-notes.md#sampling-and-context-length)',
 };
 const BETA_CONTEXT = {
   advisedTokens: 16_384,
   reason:
-    'supervised fine-tuning used 16K-token sequences; the config allows 131K, untested by the authors (research/aloe.md §1.2)',
+    'supervised fine-tuning used 16K-token sequences; the config allows 131K, untested by the authors (docs/research-notes.md#sampling-and-context-length)',
 };
 
 export const SEED_MODELS: Readonly<Record<SeedModelKey, SeedModel>> = {
@@ -107,7 +107,8 @@ export const SEED_MODELS: Readonly<Record<SeedModelKey, SeedModel>> = {
     template: 'qwen2.5-instruct',
     stops: CHATML_STOPS,
     licence: {
-      // The card shows no licence; its base, Qwen2.5-72B, is under the Qwen licence (research/aloe.md §1.1).
+      // The card shows no licence; its base, Qwen2.5-72B, is under the Qwen licence
+      // (docs/research-notes.md#the-five-models).
       id: 'Qwen License (base model; the Aloe card shows none: verify before use)',
       url: 'https://huggingface.co/Qwen/Qwen2.5-72B-Instruct/blob/main/LICENSE',
       nonCommercial: false,

@@ -110,9 +110,9 @@ describe.each(Object.keys(expected) as SeedModelKey[])('the %s test model, serve
       expect(response.usage?.completionTokens).toBe(SEED_TEST_MODEL_REPLY.length);
 
       // The audited prompt is the prompt: the template's own rendering, date and Aloe's prompt included.
-      const expectedPrompt = renderPrompt(
+      const expectedPrompt = await renderPrompt(
         harness.loaded!.template,
-        harness.loaded!.tokenize,
+        harness.loaded!.tokenizePrompt,
         [
           { role: 'system', content: ALOE_SYSTEM_PROMPT },
           { role: 'user', content: 'Hi' },
@@ -160,9 +160,9 @@ describe('the stop rules are what ends the turn', () => {
       threads: 1,
     });
     try {
-      const prompt = renderPrompt(
+      const prompt = await renderPrompt(
         harness.loaded!.template,
-        harness.loaded!.tokenize,
+        harness.loaded!.tokenizePrompt,
         [{ role: 'user', content: 'Hi' }],
         TODAY,
       );
@@ -199,7 +199,9 @@ describe('the stop rules are what ends the turn', () => {
     try {
       const error = await generate(harness.client, { messages: [user('x'.repeat(600))] }).catch((e) => e);
       expect(error.code).toBe(3); // INVALID_ARGUMENT
-      expect(error.details).toMatch(/rendered prompt is \d+ tokens; this model's context holds 512/);
+      expect(error.details).toMatch(
+        /rendered prompt is \d+ tokens and max_tokens is 256; this model's context holds 512 tokens/,
+      );
     } finally {
       await harness.close();
     }

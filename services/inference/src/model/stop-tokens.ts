@@ -18,7 +18,8 @@ export interface StopToken {
 /**
  * The tokens that end a turn in each template family, whatever the file's eos says: Llama 3.x ends a
  * turn with <|eot_id|>, a tool call with <|eom_id|> (3.1), a document with <|end_of_text|>; ChatML
- * (Qwen2.5) ends a turn with <|im_end|> and a document with <|endoftext|> (research/aloe.md §1.3).
+ * (Qwen2.5) ends a turn with <|im_end|> and a document with <|endoftext|>
+ * (docs/research-notes.md#chat-templates-and-stop-tokens).
  */
 export const FAMILY_STOPS: Readonly<Record<TemplateFamily, readonly string[]>> = {
   llama3: ['<|eot_id|>', '<|eom_id|>', '<|end_of_text|>'],

@@ -34,6 +34,26 @@ describe('SlotScheduler', () => {
     expect((refused as QueueFullError).message).toMatch(/1 requests are waiting/);
   });
 
+  it('bases the retry hint on the median of recent completed holds: an outlier or a failure does not skew it', async () => {
+    let now = 0;
+    const scheduler = new SlotScheduler(['s0'], { queueCapacity: 1, now: () => now });
+    const hold = async (ms: number, outcome: 'completed' | 'failed') => {
+      const lease = await scheduler.acquire();
+      now += ms;
+      lease.release(outcome);
+    };
+    for (let i = 0; i < 5; i++) await hold(2_000, 'completed');
+    await hold(8 * 60_000, 'completed'); // one 8-minute outlier
+    await hold(10 * 60_000, 'failed'); // a failed request is not a measure of service time
+    const held = await scheduler.acquire();
+    void scheduler.acquire();
+    const refused = (await scheduler.acquire().catch((error: unknown) => error)) as QueueFullError;
+    expect(refused).toBeInstanceOf(QueueFullError);
+    // One running and one waiting ahead of the retry, one sequence: two typical holds.
+    expect(refused.retryAfterMs).toBe(4_000);
+    held.release();
+  });
+
   it('takes an aborted waiter out of the queue', async () => {
     const scheduler = new SlotScheduler(['s0'], { queueCapacity: 3 });
     const held = await scheduler.acquire();

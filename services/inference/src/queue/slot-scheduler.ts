@@ -1,10 +1,15 @@
 import { QueueFullError, UnavailableError } from '@aloe/shared/errors';
+import { HoldTimeEstimate, type HoldTimeEstimateOptions } from './hold-time-estimate.js';
+
+/** `completed`: the work on the slot succeeded, and how long it took informs the retry hint. */
+export type LeaseOutcome = 'completed' | 'failed';
 
 export interface Lease<T> {
   readonly resource: T;
   /** How long the request waited for its slot. */
   readonly waitedMs: number;
-  release(): void;
+  /** Gives the slot back; only a completed hold's duration feeds the retry hint (default: failed). */
+  release(outcome?: LeaseOutcome): void;
 }
 
 interface Waiter<T> {
@@ -21,12 +26,14 @@ export interface SlotSchedulerOptions {
   now?: () => number;
   /** Called whenever the number of busy slots or waiting requests changes (metrics). */
   onChange?: (state: { busy: number; queued: number }) => void;
+  /** How the typical hold time behind the retry hint is estimated. */
+  holdTime?: HoldTimeEstimateOptions;
 }
 
 /**
  * Hands out a fixed set of resources (the model's context sequences) one request at a time, with a
  * bounded FIFO queue in front. A full queue answers at once with a retry hint computed from how long
- * slots are held; an aborted waiter leaves the queue; close() refuses new work and drain() waits for
+ * slots are typically held (the median of recent completed holds); an aborted waiter leaves the queue; close() refuses new work and drain() waits for
  * the work in flight.
  */
 export class SlotScheduler<T> {
@@ -36,8 +43,7 @@ export class SlotScheduler<T> {
   private readonly now: () => number;
   private busyCount = 0;
   private closed = false;
-  /** Moving average of how long a lease is held, in ms; seeds the retry-after hint. */
-  private averageHoldMs = 1_000;
+  private readonly holdTime: HoldTimeEstimate;
   private idleWaiters: Array<() => void> = [];
 
   constructor(
@@ -48,6 +54,7 @@ export class SlotScheduler<T> {
     this.free = [...resources];
     this.slots = resources.length;
     this.now = options.now ?? (() => performance.now());
+    this.holdTime = new HoldTimeEstimate(options.holdTime);
   }
 
   get busy(): number {
@@ -66,7 +73,7 @@ export class SlotScheduler<T> {
     const resource = this.free.pop();
     if (resource !== undefined) return Promise.resolve(this.lease(resource, enqueuedAt));
     if (this.waiters.length >= this.options.queueCapacity) {
-      const retryAfterMs = Math.ceil((this.averageHoldMs * (this.waiters.length + 1)) / this.slots);
+      const retryAfterMs = Math.ceil((this.holdTime.ms * (this.waiters.length + 1)) / this.slots);
       return Promise.reject(
         new QueueFullError(
           `All ${this.slots} sequences are busy and ${this.waiters.length} requests are waiting; retry in about ${retryAfterMs} ms`,
@@ -114,10 +121,10 @@ export class SlotScheduler<T> {
     return {
       resource,
       waitedMs: startedAt - enqueuedAt,
-      release: () => {
+      release: (outcome = 'failed') => {
         if (released) return;
         released = true;
-        this.averageHoldMs = 0.8 * this.averageHoldMs + 0.2 * (this.now() - startedAt);
+        if (outcome === 'completed') this.holdTime.record(this.now() - startedAt);
         this.busyCount--;
         this.handOver(resource);
       },

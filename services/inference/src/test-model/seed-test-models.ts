@@ -42,7 +42,8 @@ const LLAMA_3_1 = {
   architecture: 'llama',
   vocabulary: 'llama-3.1',
   bos: '<|begin_of_text|>',
-  // Beta's special_tokens_map.json: eos <|eot_id|>, pad <|finetune_right_pad_id|> (research/aloe.md §1.1).
+  // Beta's special_tokens_map.json: eos <|eot_id|>, pad <|finetune_right_pad_id|>
+  // (docs/research-notes.md#the-five-models).
   eos: '<|eot_id|>',
   padding: '<|finetune_right_pad_id|>',
   addBos: true,

@@ -97,8 +97,8 @@ function printableBytes(): number[] {
 
 const GENERIC_CONTROL: Record<TestModelTemplate, { tokens: string[]; bos: string; eos: string }> = {
   // Llama 3's eos is <|end_of_text|>, as in Meta's Llama 3 and in Llama3-Aloe-8B-Alpha's own config:
-  // <|eot_id|> ends a turn but is not the file's eos (research/aloe.md §1.3), so only a server that
-  // derives its stops from the template stops there.
+  // <|eot_id|> ends a turn but is not the file's eos (docs/research-notes.md#chat-templates-and-stop-tokens),
+  // so only a server that derives its stops from the template stops there.
   llama3: {
     tokens: [
       '<|begin_of_text|>',

@@ -15,7 +15,7 @@ export interface StrategyOutcome {
   completionTokens: number;
 }
 
-// Aloe's prompt_engine asks for the answer in this form (research/aloe.md §2.2).
+// Aloe's prompt_engine asks for the answer in this form (docs/research-notes.md#prompt_engine-prompts).
 export const CHAIN_OF_THOUGHT_SUFFIX =
   "Let's think step by step. End your reply with a line 'Answer: [X]', where X is your final answer.";
 // With a JSON schema the grammar allows no free text: the reasoning gets a field of its own, written
@@ -50,11 +50,11 @@ export function multipleChoiceInstruction(letters: readonly string[]): string {
 const VOTING_TEMPERATURE = 0.6;
 
 /**
- * Runs a request's inference strategy (research/aloe.md §3) on an injected generator:
- * DIRECT and CHAIN_OF_THOUGHT generate once; SELF_CONSISTENCY samples N times and votes on the parsed
- * answer; CHOICE_SHUFFLE_ENSEMBLE asks the multiple-choice question with N distinct orders of its
- * options, maps each answer back to the original key, and votes. Samples run one after another on the
- * same sequence, so their shared prompt prefix is evaluated once.
+ * Runs a request's inference strategy (docs/research-notes.md#inference-strategies) on an injected generator:
+ * DIRECT and CHAIN_OF_THOUGHT generate once; SELF_CONSISTENCY samples N times and votes on the parsed answer;
+ * CHOICE_SHUFFLE_ENSEMBLE asks the multiple-choice question with N distinct orders of its options, maps each
+ * answer back to the original key, and votes. Samples run one after another on the same sequence, so their
+ * shared prompt prefix is evaluated once.
  */
 export async function runStrategy(
   request: InferenceRequest,
@@ -78,6 +78,21 @@ export async function runStrategy(
       return selfConsistency(request, generate);
     case 'CHOICE_SHUFFLE_ENSEMBLE':
       return choiceShuffleEnsemble(request, generate);
+  }
+}
+
+/** The turns of a request's first generation (the size check renders them before any work). */
+export function firstTurns(request: InferenceRequest): ChatTurn[] {
+  switch (request.strategy) {
+    case 'DIRECT':
+      return [...request.messages];
+    case 'CHAIN_OF_THOUGHT':
+    case 'SELF_CONSISTENCY':
+      return withChainOfThought(request.messages, request.jsonSchema !== undefined);
+    case 'CHOICE_SHUFFLE_ENSEMBLE': {
+      const first = choicePrompts(request).next();
+      return first.done ? [] : first.value.turns;
+    }
   }
 }
 
@@ -135,20 +150,11 @@ async function choiceShuffleEnsemble(
 ): Promise<StrategyOutcome> {
   const question = request.multipleChoice as MultipleChoiceQuestion;
   const originalKeys = question.options.map((option) => option.key);
-  const letters = displayLetters(question.options.length);
-  const random = createSeededRandom(request.sampling.seed ?? 0);
-  const permutations = distinctPermutations(question.options.length, request.samples, random);
-  const context = request.messages.filter((turn) => turn.role === 'system');
-
   const generations: Generation[] = [];
   const answers: Array<string | undefined> = [];
-  for (const [i, permutation] of permutations.entries()) {
-    const shown = permutation.map(
-      (original, position) => `${letters[position]}. ${question.options[original]!.text}`,
-    );
-    const prompt = `${question.question}\n${shown.join('\n')}\n\n${multipleChoiceInstruction(letters)}`;
-    const generation = await generate([...context, { role: 'user', content: prompt }], {
-      sampling: { ...request.sampling, seed: (request.sampling.seed ?? 0) + i },
+  for (const { turns, permutation, letters } of choicePrompts(request)) {
+    const generation = await generate(turns, {
+      sampling: { ...request.sampling, seed: (request.sampling.seed ?? 0) + generations.length },
     });
     generations.push(generation);
     answers.push(
@@ -156,6 +162,24 @@ async function choiceShuffleEnsemble(
     );
   }
   return decide(generations, (_generation, index) => answers[index]);
+}
+
+/** The multiple-choice question with each of its distinct option orders, one prompt per sample, lazily. */
+function* choicePrompts(
+  request: InferenceRequest,
+): IterableIterator<{ turns: ChatTurn[]; permutation: number[]; letters: string[] }> {
+  const question = request.multipleChoice as MultipleChoiceQuestion;
+  const letters = displayLetters(question.options.length);
+  const random = createSeededRandom(request.sampling.seed ?? 0);
+  const permutations = distinctPermutations(question.options.length, request.samples, random);
+  const context = request.messages.filter((turn) => turn.role === 'system');
+  for (const permutation of permutations) {
+    const shown = permutation.map(
+      (original, position) => `${letters[position]}. ${question.options[original]!.text}`,
+    );
+    const prompt = `${question.question}\n${shown.join('\n')}\n\n${multipleChoiceInstruction(letters)}`;
+    yield { turns: [...context, { role: 'user', content: prompt }], permutation, letters };
+  }
 }
 
 function decide(
