@@ -18,6 +18,8 @@
 #                          a port other than 9092 keeps its data, log and pid in port-<port>/ there)
 #   KAFKA_HEAP_OPTS        JVM heap (default -Xms256m -Xmx768m)
 #   KAFKA_START_TIMEOUT_S  how long start waits for the broker (default 90)
+#   KAFKA_MAX_MESSAGE_BYTES  the broker's message.max.bytes and replica.fetch.max.bytes (default 1048576);
+#                          give the services the same value (they check it before sending)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,12 +38,13 @@ pid_file="${state}/broker.pid"
 props="${state}/server.properties"
 heap="${KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}"
 start_timeout_s="${KAFKA_START_TIMEOUT_S:-90}"
+max_message_bytes="${KAFKA_MAX_MESSAGE_BYTES:-1048576}"
 version="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "${here}/pom.xml")"
 
 say() { echo "kafka: $*" >&2; }
 die() { say "$*"; exit 1; }
 
-usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -69,7 +72,9 @@ fetch() {
 }
 
 write_properties() {
+  [[ "${max_message_bytes}" =~ ^[0-9]+$ ]] || die "KAFKA_MAX_MESSAGE_BYTES must be a whole number of bytes, not \"${max_message_bytes}\""
   sed -e "s|@@PORT@@|${port}|g" -e "s|@@CONTROLLER_PORT@@|${controller_port}|g" -e "s|@@DATA_DIR@@|${data}|g" \
+    -e "s|@@MAX_MESSAGE_BYTES@@|${max_message_bytes}|g" \
     "${here}/server.properties.template" >"${props}"
 }
 

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { DEVELOPMENT_PSEUDONYM_KEY, FhirAdapterConfig } from '@aloe/shared/config';
-import { openKafka, runConsumer, topicsWithPrefix } from '@aloe/shared/kafka';
+import { createConsumerReadiness, openKafka, runConsumer, topicsWithPrefix } from '@aloe/shared/kafka';
 import { createConsumerMetrics, createMetricsRegistry, startMetricsServer } from '@aloe/shared/metrics';
 import type { AuditEvent, Feedback } from '@aloe/shared/schemas';
 import { bootService } from '@aloe/shared/service';
@@ -116,6 +116,8 @@ const publishFeedback = (feedback: Feedback[]) =>
     topics.feedback,
     feedback.map((value) => ({ key: value.patientPseudonym, value })),
   );
+// Ready only once every consumer runs, and not while a crashed one is being restarted.
+const consumers = createConsumerReadiness();
 const app = createApp({
   publicBaseUrl: config.publicUrl,
   verifyEhrJwt:
@@ -159,6 +161,7 @@ const app = createApp({
   logger,
   newId: randomUUID,
   ready: async () => {
+    if (!consumers.isReady()) return false;
     await (await client()).capabilityStatement();
     return true;
   },
@@ -190,6 +193,7 @@ const consumer = await runConsumer({
   },
 });
 shutdown.onShutdown('suggestions consumer', () => consumer.stop());
+consumers.add(consumer);
 // Clinicians' acceptances reach the EHR: the resource reviewed, the clinician the Provenance's verifier.
 const reviews = await runConsumer({
   kafka,
@@ -212,6 +216,7 @@ const reviews = await runConsumer({
   },
 });
 shutdown.onShutdown('feedback consumer', () => reviews.stop());
+consumers.add(reviews);
 // Every audit event, of every service, as a FHIR AuditEvent on the EHR (or an audit repository), batched.
 if (config.auditFhir.enabled) {
   const { baseUrl, auth: auditAuth, bearerToken } = config.auditFhir;
@@ -235,7 +240,10 @@ if (config.auditFhir.enabled) {
     now,
   });
   shutdown.onShutdown('FHIR AuditEvent consumer', () => auditSink.stop());
+  // Not part of readiness: the sink restarts on purpose to retry a batch while the audit repository
+  // is down, and that must not take CDS Hooks and the sidebar out of the load balancer.
 } else logger.warn('FHIR_ADAPTER_AUDIT_FHIR_ENABLED is false: no FHIR AuditEvents are written');
+await consumers.complete();
 logger.info(
   { port: httpPort, metricsPort: metricsServer.port, fhirBase: config.fhir.baseUrl },
   'fhir-adapter ready',

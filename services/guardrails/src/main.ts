@@ -4,7 +4,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { GuardrailsConfig } from '@aloe/shared/config';
 import { ConfigError } from '@aloe/shared/errors';
-import { openKafka, runConsumer, topicsWithPrefix } from '@aloe/shared/kafka';
+import { createConsumerReadiness, openKafka, runConsumer, topicsWithPrefix } from '@aloe/shared/kafka';
 import { bridgeGrpcLogs } from '@aloe/shared/logging';
 import { createConsumerMetrics, createMetricsRegistry, startMetricsServer } from '@aloe/shared/metrics';
 import type { AuditEvent } from '@aloe/shared/schemas';
@@ -55,7 +55,8 @@ shutdown.onShutdown('harm rail model', () => harm.close());
 const metricsServer = await startMetricsServer(registry, { port: config.metrics.port });
 shutdown.onShutdown('metrics server', () => metricsServer.close());
 
-// Migrations run as the owner's login; the service then works as the app role (README, Audit log).
+// Migrations run as the owner's login; the service then works as the app role
+// (docs/runbook.md#audit-database-roles).
 const { db, escapableBecause } = await openAuditDatabase(config.audit, {
   onIdleClientError: (error) =>
     logger.warn({ err: error }, 'an idle audit database connection was closed by the server'),
@@ -128,6 +129,8 @@ const { kafka, producer } = await openKafka({
   shutdown,
 });
 
+// Ready only once every consumer runs, and not while a crashed one is being restarted.
+const consumers = createConsumerReadiness();
 if (config.compliance.tokens.length === 0)
   logger.warn('GUARDRAILS_COMPLIANCE_TOKENS is not set: the compliance API refuses every caller');
 const app = createApp({
@@ -136,7 +139,7 @@ const app = createApp({
   complianceTokens: config.compliance.tokens,
   otherTokens: config.compliance.staffTokens,
   logger,
-  ready: async () => (await db.query('SELECT 1 AS ok')).length === 1,
+  ready: async () => consumers.isReady() && (await db.query('SELECT 1 AS ok')).length === 1,
 });
 const server = app.listen(config.http.port, '0.0.0.0');
 await new Promise<void>((resolve) => server.once('listening', resolve));
@@ -148,8 +151,9 @@ const publishAudit = (event: AuditEvent) =>
   producer.send(topics.audit, [
     { key: event.patientPseudonym ?? 'none', value: event, correlationId: event.correlationId },
   ]);
-// Inference can take minutes on a CPU: the handler heartbeats, and a failing service exhausts the
-// client's retries, then the consumer's, then the message goes to the DLQ (nothing is lost). On
+// Inference can take minutes on a CPU: the handler heartbeats. A failing service is retried, by the
+// client and the consumer, within ONE budget per context (GUARDRAILS_CONTEXT_RETRY_BUDGET_MS, counted
+// from its first attempt); then the context goes to the DLQ (nothing is lost). On
 // SIGTERM the context in hand is finished, not cancelled (within GUARDRAILS_SHUTDOWN_TIMEOUT_MS; past
 // it the process exits and the uncommitted context is redelivered).
 const contexts = await runConsumer({
@@ -159,12 +163,12 @@ const contexts = await runConsumer({
   producer,
   logger,
   onOutcome: record,
-  retry: { maxAttempts: 3, initialDelayMs: 2_000, maxDelayMs: 30_000 },
+  retry: { budgetMs: config.contextRetryBudgetMs, initialDelayMs: 2_000, maxDelayMs: 30_000 },
   handle: async (context, meta) => {
     const heartbeat = setInterval(() => void meta.heartbeat().catch(() => undefined), 5_000);
     try {
       await reviewContext(context, {
-        infer: (request, options) => inference.generate(request, options),
+        infer: (request, options) => inference.generate(request, { ...options, deadline: meta.deadline }),
         audit,
         harm,
         publish: (set) =>
@@ -182,6 +186,7 @@ const contexts = await runConsumer({
   },
 });
 shutdown.onShutdown('patient-context consumer', () => contexts.stop());
+consumers.add(contexts);
 const feedback = await runConsumer({
   kafka,
   contract: topics.feedback,
@@ -192,6 +197,7 @@ const feedback = await runConsumer({
   handle: (value) => recordFeedback(value, { audit, publishAudit, now }),
 });
 shutdown.onShutdown('feedback consumer', () => feedback.stop());
+consumers.add(feedback);
 const access = await runConsumer({
   kafka,
   contract: topics.audit,
@@ -202,6 +208,8 @@ const access = await runConsumer({
   handle: (value) => recordAccess(value, { audit }),
 });
 shutdown.onShutdown('access-event consumer', () => access.stop());
+consumers.add(access);
+await consumers.complete();
 logger.info(
   { port: (server.address() as AddressInfo).port, metricsPort: metricsServer.port },
   'guardrails ready',

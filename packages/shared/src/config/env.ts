@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../kafka/message-size.js';
 
 // Environment variables arrive as strings; loadConfig drops empty ones first, so defaults apply.
 export const envString = () => z.string();
@@ -45,6 +46,12 @@ export const kafkaEnv = {
   KAFKA_SASL_PASSWORD: envString().optional(),
   KAFKA_TOPIC_PARTITIONS: envInt({ min: 1, max: 1_000 }).default(3),
   KAFKA_TOPIC_REPLICATION: envInt({ min: 1, max: 10 }).default(1),
+  /**
+   * The most bytes one message (record batch) may take: the producer refuses bigger ones, topics are
+   * created with it as `max.message.bytes`, and infra/kafka gives it to the broker as
+   * `message.max.bytes`. Raise all three together (a topic made earlier keeps its own setting).
+   */
+  KAFKA_MAX_MESSAGE_BYTES: envInt({ min: 65_536, max: 104_857_600 }).default(DEFAULT_MAX_MESSAGE_BYTES),
   /** Put before every topic name (`staging.` → `staging.aloe.patient-context.v1`); empty by default. */
   KAFKA_TOPIC_PREFIX: envString()
     .regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits, dots, underscores and hyphens')
@@ -68,6 +75,7 @@ export function kafkaSettingsFrom(env: KafkaEnv, defaultClientId: string) {
           }
         : undefined,
     topics: { numPartitions: env.KAFKA_TOPIC_PARTITIONS, replicationFactor: env.KAFKA_TOPIC_REPLICATION },
+    maxMessageBytes: env.KAFKA_MAX_MESSAGE_BYTES,
     topicPrefix: env.KAFKA_TOPIC_PREFIX,
   };
 }

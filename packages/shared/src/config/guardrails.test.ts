@@ -74,3 +74,26 @@ describe('the audit log settings', () => {
     );
   });
 });
+
+describe('the context retry budget', () => {
+  it('defaults to ten minutes for a context’s whole retry life', () => {
+    expect(loadConfig(GuardrailsConfig, {}).contextRetryBudgetMs).toBe(600_000);
+    expect(
+      loadConfig(GuardrailsConfig, { GUARDRAILS_CONTEXT_RETRY_BUDGET_MS: '300000' }).contextRetryBudgetMs,
+    ).toBe(300_000);
+  });
+
+  it('is refused below one inference deadline, or outside 1 s to a day', () => {
+    expect(
+      problemsOf({ GUARDRAILS_CONTEXT_RETRY_BUDGET_MS: '60000', GUARDRAILS_INFERENCE_DEADLINE_MS: '120000' }),
+    ).toBe(
+      'GUARDRAILS_CONTEXT_RETRY_BUDGET_MS: must be at least GUARDRAILS_INFERENCE_DEADLINE_MS (120000), so one inference call can run to its deadline (got "60000")',
+    );
+    expect(problemsOf({ GUARDRAILS_CONTEXT_RETRY_BUDGET_MS: '500' })).toMatch(
+      /^GUARDRAILS_CONTEXT_RETRY_BUDGET_MS: must be at least 1000/,
+    );
+    expect(problemsOf({ GUARDRAILS_CONTEXT_RETRY_BUDGET_MS: '100000000' })).toMatch(
+      /^GUARDRAILS_CONTEXT_RETRY_BUDGET_MS: must be at most 86400000/,
+    );
+  });
+});

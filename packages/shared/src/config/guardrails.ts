@@ -12,7 +12,10 @@ import {
   LogLevel,
 } from './env.js';
 
-/** How the model is asked (research/aloe.md §3): once, reasoning first, or N reasoned samples voting on the actions. */
+/**
+ * How the model is asked (docs/research-notes.md#inference-strategies): once, reasoning first, or N reasoned
+ * samples voting on the actions.
+ */
 export const ReviewStrategy = z.enum(['direct', 'chain-of-thought', 'self-consistency']);
 export type ReviewStrategy = z.infer<typeof ReviewStrategy>;
 
@@ -112,6 +115,11 @@ export const GuardrailsConfig = z
     GUARDRAILS_AUDIT_RETENTION_DAYS: envInt({ min: 183 }).default(2_192),
     GUARDRAILS_SHUTDOWN_TIMEOUT_MS: envInt({ min: 0 }).default(30_000),
     GUARDRAILS_INFERENCE_MAX_ATTEMPTS: envInt({ min: 1, max: 20 }).default(4),
+    /**
+     * A context's whole retry life, from its first attempt: inference calls and their retries, and the
+     * consumer's retries, all end within it; then the context goes to the DLQ (RETRIES_EXHAUSTED).
+     */
+    GUARDRAILS_CONTEXT_RETRY_BUDGET_MS: envInt({ min: 1_000, max: 86_400_000 }).default(600_000),
     /** Generated tokens per request. */
     GUARDRAILS_MAX_TOKENS: envInt({ min: 16, max: 8_192 }).default(4_096),
     /** The prompt's token budget for the patient context (Aloe was trained at 16K). */
@@ -135,6 +143,14 @@ export const GuardrailsConfig = z
   })
   .superRefine(checkKafkaSasl)
   .superRefine((env, ctx) => {
+    if (env.GUARDRAILS_CONTEXT_RETRY_BUDGET_MS < env.GUARDRAILS_INFERENCE_DEADLINE_MS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GUARDRAILS_CONTEXT_RETRY_BUDGET_MS'],
+        message: `must be at least GUARDRAILS_INFERENCE_DEADLINE_MS (${env.GUARDRAILS_INFERENCE_DEADLINE_MS}), so one inference call can run to its deadline`,
+      });
+  })
+  .superRefine((env, ctx) => {
     if (env.GUARDRAILS_AUDIT_OWNER_DATABASE_URL && !isPostgresUrl(env.GUARDRAILS_AUDIT_DATABASE_URL))
       ctx.addIssue({
         code: 'custom',
@@ -153,6 +169,8 @@ export const GuardrailsConfig = z
       address: env.GUARDRAILS_INFERENCE_ADDRESS,
       deadlineMs: env.GUARDRAILS_INFERENCE_DEADLINE_MS,
     },
+    /** GUARDRAILS_CONTEXT_RETRY_BUDGET_MS: the consumer's retry budget, which the inference calls also keep to. */
+    contextRetryBudgetMs: env.GUARDRAILS_CONTEXT_RETRY_BUDGET_MS,
     audit: {
       databaseUrl: env.GUARDRAILS_AUDIT_DATABASE_URL,
       ownerDatabaseUrl: env.GUARDRAILS_AUDIT_OWNER_DATABASE_URL,

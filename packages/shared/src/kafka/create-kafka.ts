@@ -10,6 +10,8 @@ export interface KafkaConnectionOptions {
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** How often KafkaJS retries a failed request (default 8, about a minute of backoff). */
+  retries?: number;
 }
 
 /** A KafkaJS client whose logs go to our logger (and without KafkaJS's idle wake-up loop). */
@@ -22,7 +24,7 @@ export function createKafka(options: KafkaConnectionOptions, logger: Logger): Ka
     logCreator: createKafkaLogCreator(logger),
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
-    retry: { initialRetryTime: 100, retries: 8 },
+    retry: { initialRetryTime: 100, retries: options.retries ?? 8 },
   };
   if (options.ssl) config.ssl = true;
   if (options.sasl) config.sasl = { ...options.sasl } as SASLOptions;

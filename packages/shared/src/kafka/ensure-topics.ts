@@ -4,11 +4,14 @@ import type { TopicContract } from './topics.js';
 export interface EnsureTopicsOptions {
   numPartitions?: number;
   replicationFactor?: number;
+  /** The topics' `max.message.bytes` (KAFKA_MAX_MESSAGE_BYTES); unset = the broker's `message.max.bytes`. */
+  maxMessageBytes?: number;
 }
 
 /**
  * Creates each topic and its dead-letter twin when missing (harmless when they exist). The brokers
  * we run have auto-creation off, so a typo in a topic name fails loudly instead of making a new topic.
+ * Topics that exist keep their settings.
  */
 export async function ensureTopics(
   kafka: Kafka,
@@ -28,6 +31,9 @@ export async function ensureTopics(
         topic,
         numPartitions: options.numPartitions ?? 3,
         replicationFactor: options.replicationFactor ?? 1,
+        ...(options.maxMessageBytes === undefined
+          ? {}
+          : { configEntries: [{ name: 'max.message.bytes', value: String(options.maxMessageBytes) }] }),
       })),
     });
   } finally {

@@ -1,7 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IHeaders } from 'kafkajs';
 
-/** Header names used on every topic (ARCHITECTURE §3), and on dead-lettered copies. */
+/**
+ * Header names used on every topic (docs/architecture.md#kafka-topics-and-headers), and on dead-lettered
+ * copies.
+ */
 export const Header = {
   ContentType: 'content-type',
   SchemaVersion: 'schema-version',
@@ -15,6 +18,11 @@ export const Header = {
   DeadLetterGroup: 'dlq-consumer-group',
   DeadLetterAttempts: 'dlq-attempts',
   DeadLetterAt: 'dlq-failed-at',
+  /** On a letter that did not fit whole: what was cut (`value`, `key`, `headers`, comma-separated). */
+  DeadLetterTruncated: 'dlq-truncated',
+  DeadLetterValueBytes: 'dlq-original-value-bytes',
+  DeadLetterValueSha256: 'dlq-original-value-sha256',
+  DeadLetterExcerptBytes: 'dlq-excerpt-bytes',
 } as const;
 
 export const JSON_CONTENT_TYPE = 'application/json';

@@ -1,9 +1,20 @@
-import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import type { z } from 'zod';
 import { InvalidInputError } from '../errors/app-error.js';
 import { summarizeIssues } from './decode-message.js';
 import { buildHeaders } from './headers.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, recordBatchBytes } from './message-size.js';
 import type { TopicContract } from './topics.js';
+
+/** A message bigger than KAFKA_MAX_MESSAGE_BYTES: refused before the broker is asked (never retried). */
+export class MessageTooLargeError extends InvalidInputError {
+  constructor(topic: string, index: number, bytes: number, maxBytes: number) {
+    super(
+      `Message ${index} to ${topic} takes ${bytes} bytes; the limit is ${maxBytes} (KAFKA_MAX_MESSAGE_BYTES, the same as the broker's message.max.bytes)`,
+      { details: { topic, index, bytes, maxBytes } },
+    );
+  }
+}
 
 export interface OutgoingMessage<S extends z.ZodType> {
   /** The patient pseudonym (per-patient ordering). */
@@ -22,21 +33,55 @@ export interface TypedProducer {
     messages: ReadonlyArray<OutgoingMessage<S>>,
   ): Promise<void>;
   /** Sends already-encoded messages as they are (dead-lettering keeps the original bytes). */
-  sendRaw(topic: string, messages: Message[]): Promise<void>;
+  sendRaw(topic: string, messages: Message[], options?: { compression?: CompressionTypes }): Promise<void>;
+  /** The most bytes one record batch may take (KAFKA_MAX_MESSAGE_BYTES); larger messages are refused. */
+  readonly maxMessageBytes: number;
+}
+
+export interface TypedProducerOptions {
+  /** KAFKA_MAX_MESSAGE_BYTES; default 1 MiB, the broker's own default. */
+  maxMessageBytes?: number;
+}
+
+/**
+ * Cuts messages into consecutive runs whose record batch stays within `maxBytes` (KafkaJS puts all of
+ * one send's messages for a partition into one batch, which the broker measures whole). Throws
+ * MessageTooLargeError, before anything is sent, when one message alone is over the limit.
+ */
+export function chunkBySize(topic: string, messages: readonly Message[], maxBytes: number): Message[][] {
+  const chunks: Message[][] = [];
+  let chunk: Message[] = [];
+  messages.forEach((message, index) => {
+    const alone = recordBatchBytes([message]);
+    if (alone > maxBytes) throw new MessageTooLargeError(topic, index, alone, maxBytes);
+    if (chunk.length > 0 && recordBatchBytes([...chunk, message]) > maxBytes) {
+      chunks.push(chunk);
+      chunk = [];
+    }
+    chunk.push(message);
+  });
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }
 
 /**
  * An idempotent producer with acks=all: a retried send is not written twice, and a send resolves only
- * once every in-sync replica has the message.
+ * once every in-sync replica has the message. Sizes are checked against `maxMessageBytes` first.
  */
-export function createTypedProducer(kafka: Kafka): TypedProducer {
+export function createTypedProducer(kafka: Kafka, options: TypedProducerOptions = {}): TypedProducer {
+  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const producer: Producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
+  const sendInChunks = async (topic: string, messages: Message[], compression = CompressionTypes.None) => {
+    for (const chunk of chunkBySize(topic, messages, maxMessageBytes))
+      await producer.send({ topic, acks: -1, compression, messages: chunk });
+  };
 
   return {
+    maxMessageBytes,
     connect: () => producer.connect(),
     disconnect: () => producer.disconnect(),
     async send(contract, messages) {
@@ -57,10 +102,10 @@ export function createTypedProducer(kafka: Kafka): TypedProducer {
           }),
         };
       });
-      await producer.send({ topic: contract.name, acks: -1, messages: encoded });
+      await sendInChunks(contract.name, encoded);
     },
-    async sendRaw(topic, messages) {
-      await producer.send({ topic, acks: -1, messages });
+    async sendRaw(topic, messages, sendOptions = {}) {
+      await sendInChunks(topic, messages, sendOptions.compression);
     },
   };
 }

@@ -1,12 +1,19 @@
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
 import { AppError, describeError, ErrorCode } from '../errors/app-error.js';
-import { defaultRetryOptions, type RetryOptions, retry } from '../retry/retry.js';
-import { buildDeadLetter, type DeadLetterReason } from './dead-letter.js';
+import { retry } from '../retry/retry.js';
+import type { DeadLetterReason } from './dead-letter.js';
+import { createDeadLetterWriter } from './dead-letter-writer.js';
 import { decodeMessage } from './decode-message.js';
-import { trackGroupJoin } from './group-join.js';
 import { decodeHeaders, Header } from './headers.js';
-import type { MessageOutcome, RunConsumerOptions, RunningConsumer } from './run-consumer.js';
+import {
+  consumerRetryOptions,
+  exhaustedMessage,
+  type MessageOutcome,
+  type RunConsumerOptions,
+  type RunningConsumer,
+} from './run-consumer.js';
+import { startSupervisedConsumer } from './supervised-consumer.js';
 
 /** One valid message of a batch: its value and where it came from. */
 export interface BatchItem<T> {
@@ -21,6 +28,8 @@ export interface BatchItem<T> {
 export interface BatchContext {
   /** Attempt number for these items, from 1. */
   attempt: number;
+  /** When these items' retry life ends (epoch ms; `retry.budgetMs` from the first attempt), or undefined. */
+  deadline: number | undefined;
   heartbeat: () => Promise<void>;
   /** Aborts when the consumer is stopping: the batch is left uncommitted and comes again. */
   signal: AbortSignal;
@@ -71,29 +80,16 @@ export async function runBatchConsumer<S extends z.ZodType>(
   if (!Number.isInteger(options.maxBatchSize) || options.maxBatchSize < 1)
     throw new TypeError(`maxBatchSize must be a whole number of at least 1, not ${options.maxBatchSize}`);
   const logger = options.logger.child({ component: 'kafka-batch-consumer', topic: contract.name, groupId });
-  const retryOptions: RetryOptions = { ...defaultRetryOptions, ...options.retry };
-  const now = options.now ?? (() => new Date());
+  const retryOptions = consumerRetryOptions(options.retry);
   const stopping = new AbortController();
-
-  const consumer = kafka.consumer({
+  const deadLetter = createDeadLetterWriter({
+    producer,
+    topic: contract.name,
+    deadLetterTopic: contract.deadLetter,
     groupId,
-    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-    heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
-    maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
-    minBytes: options.minBytes ?? 1,
-    retry: { retries: 5 },
+    logger,
+    now: options.now ?? (() => new Date()),
   });
-
-  const membership = trackGroupJoin(consumer, contract.name, logger);
-
-  const deadLetter = async (partition: number, message: KafkaMessage, reason: DeadLetterReason) => {
-    const letter = buildDeadLetter(message, { topic: contract.name, partition, groupId }, reason, now());
-    await producer.sendRaw(contract.deadLetter, [letter]);
-    logger.warn(
-      { partition, offset: message.offset, reason: reason.code, detail: reason.message },
-      'message dead-lettered',
-    );
-  };
 
   const decode = (partition: number, message: KafkaMessage): Entry<z.output<S>> => {
     const headers = decodeHeaders(message.headers);
@@ -128,9 +124,14 @@ export async function runBatchConsumer<S extends z.ZodType>(
     let attempts = 0;
     try {
       await retry(
-        async (attempt) => {
+        async (attempt, { deadline }) => {
           attempts = attempt;
-          await handleBatch(items, { attempt, heartbeat: payload.heartbeat, signal: stopping.signal });
+          await handleBatch(items, {
+            attempt,
+            deadline,
+            heartbeat: payload.heartbeat,
+            signal: stopping.signal,
+          });
         },
         {
           ...retryOptions,
@@ -158,11 +159,11 @@ export async function runBatchConsumer<S extends z.ZodType>(
       const exhausted = error instanceof AppError && error.code === ErrorCode.RetriesExhausted;
       if (exhausted) {
         if (options.onRetriesExhausted === 'redeliver') throw error;
-        const described = describeError(error.cause ?? error);
+        const message = exhaustedMessage(error, describeError(error.cause ?? error));
         for (const entry of entries)
           await deadLetter(payload.batch.partition, entry.message, {
             code: ErrorCode.RetriesExhausted,
-            message: `${described.code}: ${described.message}`,
+            message,
             attempts,
           });
         report('dead-lettered', ErrorCode.RetriesExhausted);
@@ -190,51 +191,68 @@ export async function runBatchConsumer<S extends z.ZodType>(
     }
   };
 
-  await consumer.connect();
-  await consumer.subscribe({ topic: contract.name, fromBeginning: options.fromBeginning ?? true });
-  await consumer.run({
-    autoCommit: true,
-    autoCommitThreshold: 1,
-    eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-    eachBatch: async (payload) => {
-      const { batch } = payload;
-      for (let start = 0; start < batch.messages.length; start += options.maxBatchSize) {
-        if (!payload.isRunning() || payload.isStale()) return;
-        const startedAt = performance.now();
-        const chunk = batch.messages
-          .slice(start, start + options.maxBatchSize)
-          .map((message) => decode(batch.partition, message));
-        for (const entry of chunk) {
-          if (!entry.invalid) continue;
-          await deadLetter(batch.partition, entry.message, entry.invalid);
-          options.onOutcome?.('dead-lettered', {
-            topic: contract.name,
-            reason: entry.invalid.code,
-            durationMs: performance.now() - startedAt,
-          });
+  const supervised = await startSupervisedConsumer({
+    kafka,
+    topic: contract.name,
+    fromBeginning: options.fromBeginning ?? true,
+    config: {
+      groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+      maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
+      minBytes: options.minBytes ?? 1,
+      retry: { retries: 5 },
+    },
+    ...(options.restart ? { restart: options.restart } : {}),
+    logger,
+    run: {
+      autoCommit: true,
+      autoCommitThreshold: 1,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: async (payload) => {
+        const { batch } = payload;
+        for (let start = 0; start < batch.messages.length; start += options.maxBatchSize) {
+          if (!payload.isRunning() || payload.isStale()) return;
+          const startedAt = performance.now();
+          const chunk = batch.messages
+            .slice(start, start + options.maxBatchSize)
+            .map((message) => decode(batch.partition, message));
+          for (const entry of chunk) {
+            if (!entry.invalid) continue;
+            await deadLetter(batch.partition, entry.message, entry.invalid);
+            options.onOutcome?.('dead-lettered', {
+              topic: contract.name,
+              reason: entry.invalid.code,
+              durationMs: performance.now() - startedAt,
+            });
+          }
+          await deliver(
+            payload,
+            chunk.filter((entry) => entry.item),
+            startedAt,
+          );
+          // The chunk is done (handled or dead-lettered): commit it before the next one.
+          payload.resolveOffset(chunk[chunk.length - 1]!.message.offset);
+          await payload.commitOffsetsIfNecessary();
+          await payload.heartbeat();
         }
-        await deliver(
-          payload,
-          chunk.filter((entry) => entry.item),
-          startedAt,
-        );
-        // The chunk is done (handled or dead-lettered): commit it before the next one.
-        payload.resolveOffset(chunk[chunk.length - 1]!.message.offset);
-        await payload.commitOffsetsIfNecessary();
-        await payload.heartbeat();
-      }
+      },
     },
   });
   logger.info({ maxBatchSize: options.maxBatchSize }, 'batch consumer running');
 
   return {
-    consumer,
-    joined: membership.joined,
-    assignment: membership.assignment,
+    get consumer() {
+      return supervised.consumer;
+    },
+    joined: supervised.joined,
+    assignment: supervised.assignment,
+    isRunning: supervised.isRunning,
+    health: supervised.health,
     async stop() {
       stopping.abort(new AppError(ErrorCode.Cancelled, 'The consumer is stopping'));
-      await consumer.disconnect();
+      await supervised.stop();
       logger.info('batch consumer stopped');
     },
   };

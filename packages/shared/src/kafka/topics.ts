@@ -25,7 +25,7 @@ export function defineTopic<S extends z.ZodType>(
   return Object.freeze({ name, schema, schemaVersion, deadLetter: deadLetterTopicOf(name) });
 }
 
-/** `<topic>.dlq` (ARCHITECTURE §3). */
+/** `<topic>.dlq` (docs/architecture.md#kafka-topics-and-headers). */
 export function deadLetterTopicOf(topic: string): string {
   return `${topic}.dlq`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AppError, ErrorCode, InvalidInputError, UnavailableError } from '../errors/app-error.js';
-import { backoffDelayMs, retry } from './retry.js';
+import { backoffDelayMs, canStartBefore, retry, retryDeadline } from './retry.js';
 
 const fast = { maxAttempts: 4, initialDelayMs: 1, maxDelayMs: 4 };
 
@@ -60,6 +60,66 @@ describe('retry', () => {
     );
     controller.abort(new Error('stopping'));
     await expect(pending).rejects.toThrow('stopping');
+  });
+});
+
+describe('retry within a budget', () => {
+  it('makes no attempt that could not start before the budget ends, and says how many it made', async () => {
+    // A clock that only the attempts move (each takes 100 ms); the waits of 10 ms only count in the check.
+    let clock = 1_000;
+    const deadlines: Array<number | undefined> = [];
+    const failure = await retry(
+      async (_attempt, { deadline }) => {
+        deadlines.push(deadline);
+        clock += 100;
+        throw new UnavailableError('inference is down');
+      },
+      {
+        maxAttempts: Number.POSITIVE_INFINITY,
+        initialDelayMs: 10,
+        maxDelayMs: 10,
+        jitter: 0,
+        budgetMs: 350,
+        now: () => clock,
+      },
+    ).catch((error: unknown) => error as AppError);
+    // By this clock attempts start at +0, +100, +200, +300; a fifth would start at +410, past +350.
+    expect(failure.code).toBe(ErrorCode.RetriesExhausted);
+    expect(failure.details).toEqual({ attempts: 4, spentMs: 400, budgetMs: 350 });
+    expect(failure.message).toMatch(/^Gave up after 4 attempts in 400 ms .*: inference is down$/);
+    expect(deadlines).toEqual([1_350, 1_350, 1_350, 1_350]);
+  });
+
+  it('keeps to a caller deadline that ends before its own budget', async () => {
+    let calls = 0;
+    const startedAt = Date.now();
+    const failure = await retry(
+      async () => {
+        calls++;
+        throw new UnavailableError('down');
+      },
+      {
+        maxAttempts: 100,
+        initialDelayMs: 20,
+        maxDelayMs: 20,
+        budgetMs: 60_000,
+        deadline: startedAt + 150,
+      },
+    ).catch((error: unknown) => error as AppError);
+    expect(failure.code).toBe(ErrorCode.RetriesExhausted);
+    expect(Date.now() - startedAt).toBeLessThan(150 + 100);
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(calls).toBeLessThanOrEqual(9);
+  });
+
+  it('computes the end as the earlier of start + budget and the deadline, and none without either', () => {
+    expect(retryDeadline(1_000, { budgetMs: 500 })).toBe(1_500);
+    expect(retryDeadline(1_000, { budgetMs: 500, deadline: 1_200 })).toBe(1_200);
+    expect(retryDeadline(1_000, { budgetMs: 100, deadline: 1_200 })).toBe(1_100);
+    expect(retryDeadline(1_000, {})).toBeUndefined();
+    expect(canStartBefore(1_500, 1_400, 99)).toBe(true);
+    expect(canStartBefore(1_500, 1_400, 100)).toBe(false);
+    expect(canStartBefore(undefined, 1_400, 1e9)).toBe(true);
   });
 });
 

@@ -9,18 +9,30 @@ import { type RetryOptions, retry } from '@aloe/shared/retry';
 import * as grpc from '@grpc/grpc-js';
 import { type CircuitBreaker, createCircuitBreaker } from './circuit-breaker.js';
 
+export interface InferenceCallOptions {
+  signal?: AbortSignal | undefined;
+  /**
+   * When the caller's own retry life ends (epoch ms, the consumer's `meta.deadline`): no call runs past
+   * it and no retry starts after it, so the client's retries never multiply the consumer's.
+   */
+  deadline?: number | undefined;
+}
+
 export interface InferenceCaller {
-  generate(
-    request: GenerateRequest,
-    options?: { signal?: AbortSignal | undefined },
-  ): Promise<GenerateResponse__Output>;
+  generate(request: GenerateRequest, options?: InferenceCallOptions): Promise<GenerateResponse__Output>;
   close(): void;
+}
+
+/** A call's gRPC deadline: its own `deadlineMs` from now, cut to the caller's deadline when that is sooner. */
+export function callDeadline(now: number, deadlineMs: number, callerDeadline: number | undefined): number {
+  return Math.min(now + deadlineMs, callerDeadline ?? Number.POSITIVE_INFINITY);
 }
 
 /**
  * The gRPC client of the inference service: a deadline per call, retries with backoff on retriable
  * statuses (UNAVAILABLE, RESOURCE_EXHAUSTED, DEADLINE_EXCEEDED), and a circuit breaker so a dead
- * service is not hammered. Errors come back as AppErrors with the right `retriable` flag.
+ * service is not hammered; calls and retries end by the caller's deadline. Errors come back as
+ * AppErrors with the right `retriable` flag.
  */
 export function createInferenceCaller(options: {
   address: string;
@@ -37,11 +49,11 @@ export function createInferenceCaller(options: {
     options.breaker ??
     createCircuitBreaker({ name: 'the inference service', threshold: 5, cooldownMs: 10_000 });
 
-  const once = (request: GenerateRequest, signal: AbortSignal | undefined) =>
+  const once = (request: GenerateRequest, { signal, deadline }: InferenceCallOptions) =>
     new Promise<GenerateResponse__Output>((resolve, reject) => {
       const call = client.Generate(
         request,
-        { deadline: Date.now() + options.deadlineMs },
+        { deadline: callDeadline(Date.now(), options.deadlineMs, deadline) },
         (error, response) => {
           signal?.removeEventListener('abort', onAbort);
           if (error) reject(fromGrpcStatus(error.code, error.details));
@@ -54,9 +66,10 @@ export function createInferenceCaller(options: {
 
   return {
     generate: (request, callOptions = {}) =>
-      retry(() => breaker.call(() => once(request, callOptions.signal), isRetriable), {
+      retry(() => breaker.call(() => once(request, callOptions), isRetriable), {
         ...options.retry,
         signal: callOptions.signal,
+        deadline: callOptions.deadline,
       }).catch((error: unknown) => {
         if (error instanceof AppError) throw error;
         throw new AppError(ErrorCode.Unavailable, `The inference call failed: ${(error as Error).message}`, {

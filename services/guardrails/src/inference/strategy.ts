@@ -40,10 +40,10 @@ export interface ActionVote {
 }
 
 /**
- * Self-consistency over what the samples propose (research/aloe.md §3, applied to actions): each
- * sample's answer is parsed with the request's output contract, the samples vote with their action sets,
- * and the first sample of the most voted set is the answer (ties: the set seen first). Samples that do
- * not parse do not vote; undefined when none parses.
+ * Self-consistency over what the samples propose (docs/research-notes.md#inference-strategies, applied to
+ * actions): each sample's answer is parsed with the request's output contract, the samples vote with their
+ * action sets, and the first sample of the most voted set is the answer (ties: the set seen first). Samples
+ * that do not parse do not vote; undefined when none parses.
  */
 export function voteOnActions(
   samples: ReadonlyArray<{ answer: string }>,
