@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '../errors/app-error.js';
+import { MAX_AGE_YEARS, MAX_CONTEXT_ITEMS } from '../schemas/patient-context.js';
 import { FhirAdapterConfig } from './fhir-adapter.js';
 import { loadConfig, maskSecrets } from './load-config.js';
 
@@ -68,5 +69,37 @@ describe('the FHIR AuditEvent settings', () => {
     expect(problemsOf({ FHIR_ADAPTER_AUDIT_FHIR_AUTH: 'smart' })).toMatch(
       /^FHIR_ADAPTER_AUDIT_FHIR_AUTH: must be one of: ehr, none, bearer/m,
     );
+  });
+});
+
+describe('the context windows and limits', () => {
+  it('refuse a limit or window the context schema cannot carry, naming the bound', () => {
+    const problems = problemsOf({
+      FHIR_ADAPTER_OBSERVATION_LIMIT: String(MAX_CONTEXT_ITEMS),
+      FHIR_ADAPTER_OBSERVATION_WINDOW_DAYS: String(MAX_AGE_YEARS * 365 + 1),
+    });
+    expect(problems).toMatch(
+      new RegExp(
+        `^FHIR_ADAPTER_OBSERVATION_LIMIT: must be at most ${MAX_CONTEXT_ITEMS / 2} \\(got "${MAX_CONTEXT_ITEMS}"\\)$`,
+        'm',
+      ),
+    );
+    expect(problems).toMatch(
+      new RegExp(
+        `^FHIR_ADAPTER_OBSERVATION_WINDOW_DAYS: must be at most ${MAX_AGE_YEARS * 365} \\(got "${MAX_AGE_YEARS * 365 + 1}"\\)$`,
+        'm',
+      ),
+    );
+  });
+
+  it('take the largest values the schema allows', () => {
+    const config = loadConfig(FhirAdapterConfig, {
+      FHIR_ADAPTER_OBSERVATION_LIMIT: String(MAX_CONTEXT_ITEMS / 2),
+      FHIR_ADAPTER_OBSERVATION_WINDOW_DAYS: String(MAX_AGE_YEARS * 365),
+    });
+    expect(config.context).toEqual({
+      observationLimit: MAX_CONTEXT_ITEMS / 2,
+      observationWindowDays: MAX_AGE_YEARS * 365,
+    });
   });
 });

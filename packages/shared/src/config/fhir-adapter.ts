@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_CONTEXT_ITEMS } from '../schemas/patient-context.js';
+import { MAX_AGE_YEARS, MAX_CONTEXT_ITEMS } from '../schemas/patient-context.js';
 import {
   checkKafkaSasl,
   envBool,
@@ -96,7 +96,11 @@ export const FhirAdapterConfig = z
     FHIR_ADAPTER_AUDIT_RETRY_MAX_ATTEMPTS: envInt({ min: 1, max: 100 }).default(8),
     /** The longest wait between two attempts (exponential backoff with jitter from 500 ms). */
     FHIR_ADAPTER_AUDIT_RETRY_MAX_DELAY_MS: envInt({ min: 500, max: 600_000 }).default(30_000),
-    FHIR_ADAPTER_OBSERVATION_WINDOW_DAYS: envInt({ min: 1 }).default(365),
+    /**
+     * Observations from this many days back; at most a lifetime (MAX_AGE_YEARS), and what is older is
+     * counted in the context's `omitted`.
+     */
+    FHIR_ADAPTER_OBSERVATION_WINDOW_DAYS: envInt({ min: 1, max: MAX_AGE_YEARS * 365 }).default(365),
     /**
      * Observations read per patient: at most half a context's items (MAX_CONTEXT_ITEMS), leaving the
      * other half to conditions, medications, allergies and the rest.

@@ -34,7 +34,7 @@ export const Quantity = z.object({
 
 export const IsoDateTime = z.iso.datetime({ offset: true });
 
-/** Analyses the guardrails service can run on a context (ARCHITECTURE §6: scope). */
+/** Analyses the guardrails service can run on a context (the scope: docs/architecture.md#patientcontext). */
 export const TaskKind = z.enum(['medication-safety', 'care-gaps', 'summary']);
 export type TaskKind = z.infer<typeof TaskKind>;
 

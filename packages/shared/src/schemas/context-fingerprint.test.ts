@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { contextFingerprint } from './context-fingerprint.js';
-import type { PatientContext } from './patient-context.js';
+import { PatientContext } from './patient-context.js';
 
 const chart = (): PatientContext => ({
   contextId: '0b5e5a8e-3c1f-4a5e-9d7a-2f1e0c9b8a71',
@@ -38,5 +38,51 @@ describe('contextFingerprint', () => {
     otherTasks.tasks = ['medication-safety'];
     const fingerprints = [newResult, otherPatient, deceased, otherTasks].map(contextFingerprint);
     expect(new Set([base, ...fingerprints]).size).toBe(5);
+  });
+
+  it('is unchanged for a context that leaves nothing out, whether it says so or not', () => {
+    // The fingerprint this chart had before contexts recorded omissions: reopening such a chart after
+    // the upgrade must find its earlier decision, not analyse it again.
+    const beforeOmissions = 'e4e5c3a63802a8006c09b04264990055d5fd4db166f08f1972fec8e945673a96';
+    expect(contextFingerprint(chart())).toBe(beforeOmissions);
+    expect(contextFingerprint({ ...chart(), omitted: [] })).toBe(beforeOmissions);
+  });
+
+  it('changes with what was left out, whatever the order of the entries', () => {
+    const older = { type: 'Observation', reason: 'outside-window', count: 37, bound: 365 } as const;
+    const overLimit = { type: 'Observation', reason: 'over-limit', count: 30, bound: 200 } as const;
+    const base = contextFingerprint(chart());
+    const withOmissions = contextFingerprint({ ...chart(), omitted: [older, overLimit] });
+    expect(withOmissions).not.toBe(base);
+    expect(contextFingerprint({ ...chart(), omitted: [overLimit, older] })).toBe(withOmissions);
+    expect(contextFingerprint({ ...chart(), omitted: [{ ...older, count: 38 }, overLimit] })).not.toBe(
+      withOmissions,
+    );
+  });
+});
+
+describe('PatientContext.omitted', () => {
+  // The chart above with a pseudonym of the contract's length, so only `omitted` can fail to parse.
+  const valid = () => ({ ...chart(), patient: { ...chart().patient, pseudonym: 'pseudonym-0000000001' } });
+
+  it('is optional, so contexts produced before it existed still parse', () => {
+    const parsed = PatientContext.parse(JSON.parse(JSON.stringify(valid())));
+    expect(parsed.omitted).toBeUndefined();
+  });
+
+  it('takes counts, floors and unknowns, and refuses what is not a count or a resource type', () => {
+    const omitted = [
+      { type: 'Observation', reason: 'outside-window', count: 37, bound: 365 },
+      { type: 'Condition', reason: 'paging-stopped', count: 1, atLeast: true, bound: 50 },
+      { type: 'Procedure', reason: 'outside-window', bound: 360 },
+    ];
+    expect(PatientContext.parse({ ...valid(), omitted }).omitted).toEqual(omitted);
+    for (const bad of [
+      { type: 'Observation', reason: 'outside-window', count: 0 },
+      { type: 'Observation', reason: 'outside-window', count: 2.5 },
+      { type: 'Observation', reason: 'because' },
+      { type: 'observations <b>', reason: 'over-limit', count: 3 },
+    ])
+      expect(PatientContext.safeParse({ ...valid(), omitted: [bad] }).success).toBe(false);
   });
 });

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
 /**
- * The model's output contract (ARCHITECTURE §3), defined once: the guardrails build the per-request
- * JSON schema from it (the grammar the inference service enforces) and parse the answer with it. What a
- * suggestion proposes is data: `actions`, which the output rails check against the clinical knowledge.
+ * The model's output contract (docs/architecture.md#model-output-contract), defined once: the guardrails
+ * build the per-request JSON schema from it (the grammar the inference service enforces) and parse the answer
+ * with it. What a suggestion proposes is data: `actions`, which the output rails check against the clinical
+ * knowledge.
  */
 
 export const SuggestionKind = z.enum(['medication-safety', 'care-gap', 'differential', 'summary']);

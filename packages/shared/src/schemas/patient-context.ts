@@ -14,6 +14,28 @@ export const ContextItemKind = z.enum([
 ]);
 export type ContextItemKind = z.infer<typeof ContextItemKind>;
 
+/**
+ * Which kinds matter most when a context or a prompt must leave items out: what the safety rules read
+ * (allergies, medications, problems, results) before what gives background. Lower keeps first.
+ */
+export const CONTEXT_KIND_PRIORITY: Record<ContextItemKind, number> = {
+  allergy: 0,
+  medication: 1,
+  condition: 2,
+  observation: 3,
+  note: 4,
+  encounter: 5,
+  procedure: 6,
+  'care-plan': 7,
+  immunization: 8,
+};
+
+/** The longest free text an item carries (a note is cut there, and the context says so). */
+export const MAX_ITEM_TEXT_CHARS = 20_000;
+
+/** The oldest age a context states; a lookback window longer than this reaches before any patient's birth. */
+export const MAX_AGE_YEARS = 150;
+
 /** A FHIR Period as the EHR wrote it (ISO 8601 dates or date-times). */
 const Period = z.object({ start: z.string().max(40).optional(), end: z.string().max(40).optional() });
 
@@ -82,12 +104,61 @@ export const ContextItem = z.object({
   criticality: z.enum(['low', 'high', 'unable-to-assess']).optional(),
   reactions: z.array(z.string().max(200)).max(20).optional(),
   /** Free text from the EHR (a note excerpt, a comment). Untrusted: the input rails read it before any prompt. */
-  text: z.string().max(20_000).optional(),
+  text: z.string().max(MAX_ITEM_TEXT_CHARS).optional(),
 });
 export type ContextItem = z.infer<typeof ContextItem>;
 
 /** The most items a context carries (the Kafka message stays well under the broker's size limit). */
 export const MAX_CONTEXT_ITEMS = 2_000;
+
+/**
+ * Why resources of the chart are not (wholly) in a context. `bound` is the window in days, the limit in
+ * items or pages, or the text limit in characters, as the reason says.
+ */
+export const OmissionReason = z.enum([
+  /** Dated before the lookback window (`bound` days). */
+  'outside-window',
+  /** Ended medications that started before the window (`bound` days). */
+  'ended-before-window',
+  /** Beyond the newest `bound` of the type that are read. */
+  'over-limit',
+  /** The EHR had more result pages than the `bound` followed. */
+  'paging-stopped',
+  /** The EHR's CDS Hooks prefetch held only part of the search (it sent `bound`). */
+  'not-prefetched',
+  /** Beyond the `bound` items a context carries (MAX_CONTEXT_ITEMS); the least needed kinds go first. */
+  'context-full',
+  /** Kept, but their text was cut to its first `bound` characters. */
+  'text-truncated',
+  /** Resolved, inactive or refuted (problems and allergies the rules do not read). */
+  'inactive',
+  /** Notes without a text/plain attachment (nothing to read). */
+  'no-plain-text',
+  /** Sent by the EHR (prefetch) about another patient than the one in context. */
+  'other-patient',
+  /** Sent by the EHR (prefetch) but of a type no context item is made from. */
+  'unsupported-type',
+]);
+export type OmissionReason = z.infer<typeof OmissionReason>;
+
+/** How many resources of one type a context leaves out, and why. */
+export const Omission = z.object({
+  /**
+   * The FHIR resource type left out (Observation, MedicationRequest …); `Resource` sums many unsupported
+   * types. Not named `resourceType`, so no tolerant FHIR reader takes an omission for a resource.
+   */
+  type: z.string().regex(/^[A-Z][A-Za-z]{1,63}$/, 'must be a FHIR resource type like "Observation"'),
+  reason: OmissionReason,
+  /** How many; absent when the EHR did not say (some may be left out, none may be). */
+  count: z.number().int().positive().optional(),
+  /** `count` is a floor: the EHR said there were more but not how many. */
+  atLeast: z.literal(true).optional(),
+  bound: z.number().int().positive().optional(),
+});
+export type Omission = z.infer<typeof Omission>;
+
+/** The most omission entries a context carries (resource types × reasons, with room to spare). */
+export const MAX_OMISSIONS = 100;
 
 export const TriggerKind = z.enum(['cds-hook', 'subscription', 'api', 'batch']);
 
@@ -106,13 +177,18 @@ export const PatientContext = z.object({
     ref: FhirReference,
     pseudonym: Pseudonym,
     /** Age in whole years at capture (never the birth date). */
-    ageYears: z.number().int().min(0).max(150).optional(),
+    ageYears: z.number().int().min(0).max(MAX_AGE_YEARS).optional(),
     sex: z.enum(['female', 'male', 'other', 'unknown']).default('unknown'),
     deceased: z.boolean().optional(),
   }),
   fhirBase: z.url(),
   capturedAt: IsoDateTime,
   items: z.array(ContextItem).max(MAX_CONTEXT_ITEMS),
+  /**
+   * What the windows and limits left out of `items`, so no reader takes them for the whole chart.
+   * Absent (contexts from before it was recorded) reads as empty.
+   */
+  omitted: z.array(Omission).max(MAX_OMISSIONS).optional(),
   tasks: z.array(TaskKind).min(1),
 });
 export type PatientContext = z.infer<typeof PatientContext>;

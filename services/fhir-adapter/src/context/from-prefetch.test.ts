@@ -29,6 +29,7 @@ describe('fromPrefetch', () => {
     expect(record.patient?.id).toBe('p1');
     expect(record.medicationRequests?.map((request) => request.id)).toEqual(['m1']);
     expect(record.conditions).toBeUndefined();
+    expect(record.omitted).toEqual([{ type: 'MedicationRequest', reason: 'other-patient', count: 1 }]);
   });
 
   it('marks an empty searchset as known, so it is not read again', () => {
@@ -44,6 +45,65 @@ describe('fromPrefetch', () => {
       'p1',
     );
     expect(record.conditions).toEqual([]);
+    expect(record.omitted).toBeUndefined();
+  });
+
+  it('counts what it drops: other patients, types it does not read, and what a searchset held back', () => {
+    const observation = (id: string, patient = 'p1') => ({
+      resource: { resourceType: 'Observation', id, subject: { reference: `Patient/${patient}` } },
+    });
+    const record = fromPrefetch(
+      {
+        // Our template's first page: 3 of 40 sent.
+        observations: {
+          resourceType: 'Bundle',
+          type: 'searchset',
+          total: 40,
+          link: [{ relation: 'self', url: 'https://ehr/fhir/Observation?patient=p1&_count=3' }],
+          entry: [observation('o1'), observation('o2'), observation('o3', 'p2')],
+        },
+        // No total, but a next page: at least one more.
+        conditions: {
+          resourceType: 'Bundle',
+          type: 'searchset',
+          link: [{ relation: 'next', url: 'https://ehr/fhir/Condition?patient=p1&_offset=1' }],
+          entry: [
+            { resource: { resourceType: 'Condition', id: 'c1', subject: { reference: 'Patient/p1' } } },
+          ],
+        },
+        someoneElse: { resourceType: 'Patient', id: 'p2' },
+        immunizations: {
+          resourceType: 'Bundle',
+          entry: [
+            { resource: { resourceType: 'Immunization', id: 'i1' } },
+            { resource: { resourceType: 'Immunization', id: 'i2' } },
+            { resource: { resourceType: 'not a <type>', id: 'x' } },
+          ],
+        },
+      },
+      'p1',
+    );
+    expect(record.observations?.map((item) => item.id)).toEqual(['o1', 'o2']);
+    expect(record.omitted).toEqual([
+      { type: 'Condition', reason: 'not-prefetched', count: 1, atLeast: true, bound: 1 },
+      { type: 'Immunization', reason: 'unsupported-type', count: 2 },
+      { type: 'Observation', reason: 'not-prefetched', count: 37, bound: 3 },
+      { type: 'Observation', reason: 'other-patient', count: 1 },
+      { type: 'Patient', reason: 'other-patient', count: 1 },
+      { type: 'Resource', reason: 'unsupported-type', count: 1 },
+    ]);
+  });
+
+  it('names at most ten unsupported types, summing the rest', () => {
+    const types = Array.from({ length: 15 }, (_, index) => `Unread${String.fromCharCode(65 + index)}`);
+    const record = fromPrefetch(
+      {
+        many: { resourceType: 'Bundle', entry: types.map((type) => ({ resource: { resourceType: type } })) },
+      },
+      'p1',
+    );
+    expect(record.omitted).toHaveLength(11);
+    expect(record.omitted).toContainEqual({ type: 'Resource', reason: 'unsupported-type', count: 5 });
   });
 });
 

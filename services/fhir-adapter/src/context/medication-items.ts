@@ -45,12 +45,20 @@ export function medicationConcept(
   return compact({ ...conceptFields(concept), medicationRef: ref });
 }
 
-const KEEP_ENDED_DAYS = 180;
+/** Ended medications are kept this far back (opioid rules look back over months). */
+export const MEDICATION_HISTORY_DAYS = 180;
+
+/** MedicationRequest statuses of an order still in force (read whatever its age). */
+export const CURRENT_REQUEST_STATUSES = ['active', 'on-hold', 'draft', 'unknown'] as const;
+/** ... and of one that ended (read back MEDICATION_HISTORY_DAYS; older ones are counted). */
+export const ENDED_REQUEST_STATUSES = ['completed', 'stopped', 'cancelled'] as const;
+
+// MedicationStatement adds `intended` (not yet started).
+const CURRENT_STATUSES = new Set<string>([...CURRENT_REQUEST_STATUSES, 'intended']);
 
 /**
  * Whether a medication record belongs in the context: current ones always; ended ones (completed,
- * stopped) when they started within 180 days, because opioid rules look back over months; records
- * entered in error never.
+ * stopped) when they started within MEDICATION_HISTORY_DAYS; records entered in error never.
  */
 export function isRecentMedication(
   status: string | undefined,
@@ -58,9 +66,9 @@ export function isRecentMedication(
   now: Date,
 ): boolean {
   if (status === 'entered-in-error') return false;
-  if (!status || ['active', 'on-hold', 'draft', 'intended', 'unknown'].includes(status)) return true;
+  if (!status || CURRENT_STATUSES.has(status)) return true;
   const day = started ? Date.parse(started.slice(0, 10)) : Number.NaN;
-  return Number.isFinite(day) && now.getTime() - day <= KEEP_ENDED_DAYS * 86_400_000;
+  return Number.isFinite(day) && now.getTime() - day <= MEDICATION_HISTORY_DAYS * 86_400_000;
 }
 
 export function medicationRequestItem(

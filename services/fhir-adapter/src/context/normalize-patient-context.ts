@@ -1,7 +1,16 @@
-import type { ContextItem, PatientContext, TaskKind } from '@aloe/shared/schemas';
+import {
+  CONTEXT_KIND_PRIORITY,
+  type ContextItem,
+  MAX_CONTEXT_ITEMS,
+  MAX_ITEM_TEXT_CHARS,
+  type Omission,
+  type PatientContext,
+  type TaskKind,
+} from '@aloe/shared/schemas';
 import type {
   AllergyIntolerance,
   CarePlan,
+  CodeableConcept,
   Condition,
   DocumentReference,
   Encounter,
@@ -12,10 +21,12 @@ import type {
 import { compact, conceptFields, firstCode, list, pickCoding } from './concepts.js';
 import {
   isRecentMedication,
+  MEDICATION_HISTORY_DAYS,
   type MedicationIndex,
   medicationRequestItem,
   medicationStatementItem,
 } from './medication-items.js';
+import { mergeOmissions, omission } from './omissions.js';
 import type { PatientRecord } from './patient-record.js';
 
 export interface NormalizeOptions {
@@ -25,47 +36,81 @@ export interface NormalizeOptions {
   capturedAt: Date;
   trigger: PatientContext['trigger'];
   tasks: TaskKind[];
+  /** The most items to make (default MAX_CONTEXT_ITEMS; less when the caller adds items of its own). */
+  maxItems?: number;
 }
 
 const ACTIVE_CONDITION = new Set(['active', 'recurrence', 'relapse']);
-const MAX_NOTE_CHARS = 20_000;
 // The FHIR extension an R4 Condition uses for the STU3 element assertedDate.
 const ASSERTED_DATE = 'http://hl7.org/fhir/StructureDefinition/condition-assertedDate';
 
 /**
- * Turns what the EHR sent into a compact PatientContext (ARCHITECTURE §3) whose every item keeps its
- * FHIR reference and every coding of its concept. Pure: no I/O, no clock (capturedAt is given). Active
- * problems, allergies and medications are kept, and ended medications of the last 180 days (opioid
- * rules look back months); conditions that could exclude a patient from a rule (cancer, end of life)
+ * Turns what the EHR sent into a compact PatientContext (docs/architecture.md#patientcontext) whose every
+ * item keeps its FHIR reference and every coding of its concept. Pure: no I/O, no clock (capturedAt is
+ * given). Active problems, allergies and medications are kept, and ended medications of the last 180 days
+ * (opioid rules look back months); conditions that could exclude a patient from a rule (cancer, end of life)
  * are kept whatever their status. Free text (notes) is carried as untrusted `text` for the input rails.
  */
 export function normalizePatientContext(record: PatientRecord, options: NormalizeOptions): PatientContext {
   const medications: MedicationIndex = new Map(
     record.medications.map((medication) => [`Medication/${medication.id}`, medication]),
   );
-  const items: ContextItem[] = [
-    ...record.conditions.filter(isKeptCondition).map(conditionItem),
-    ...record.medicationRequests
-      .filter((request) => isRecentMedication(request.status, request.authoredOn, options.capturedAt))
-      .map((request) => medicationRequestItem(request, medications)),
-    ...record.medicationStatements
-      .filter((statement) =>
-        isRecentMedication(
+  const omitted: Omission[] = [...(record.omitted ?? [])];
+  // Keeps what passes `keep`; counts what fails it (records entered in error are no part of the chart).
+  const kept = <T extends { resourceType: string; status?: string; verificationStatus?: CodeableConcept }>(
+    resources: T[],
+    keep: (resource: T) => boolean,
+    reason: Omission['reason'],
+    bound?: number,
+  ): T[] => {
+    const passed: T[] = [];
+    let dropped = 0;
+    for (const resource of resources)
+      if (keep(resource)) passed.push(resource);
+      else if (!isEnteredInError(resource)) dropped++;
+    omitted.push(...omission(resources[0]?.resourceType ?? 'Resource', reason, dropped, bound));
+    return passed;
+  };
+  const recent = (status: string | undefined, started: string | undefined) =>
+    isRecentMedication(status, started, options.capturedAt);
+  const notes = record.notes.map(noteText);
+  omitted.push(
+    ...omission('DocumentReference', 'no-plain-text', notes.filter((note) => note.text === undefined).length),
+    ...omission(
+      'DocumentReference',
+      'text-truncated',
+      notes.filter((note) => note.truncated).length,
+      MAX_ITEM_TEXT_CHARS,
+    ),
+  );
+  const made: ContextItem[] = [
+    ...kept(record.conditions, isKeptCondition, 'inactive').map(conditionItem),
+    ...kept(
+      record.medicationRequests,
+      (request) => recent(request.status, request.authoredOn),
+      'ended-before-window',
+      MEDICATION_HISTORY_DAYS,
+    ).map((request) => medicationRequestItem(request, medications)),
+    ...kept(
+      record.medicationStatements,
+      (statement) =>
+        recent(
           statement.status,
           statement.effectiveDateTime ?? statement.effectivePeriod?.start ?? statement.dateAsserted,
-          options.capturedAt,
         ),
-      )
-      .map((statement) => medicationStatementItem(statement, medications)),
-    ...record.allergies.filter(isActiveAllergy).map(allergyItem),
+      'ended-before-window',
+      MEDICATION_HISTORY_DAYS,
+    ).map((statement) => medicationStatementItem(statement, medications)),
+    ...kept(record.allergies, isActiveAllergy, 'inactive').map(allergyItem),
     ...record.observations
       .filter((observation) => observation.status !== 'entered-in-error')
       .map(observationItem),
     ...record.encounters.map(encounterItem),
     ...record.procedures.filter((procedure) => procedure.status !== 'entered-in-error').map(procedureItem),
     ...record.carePlans.filter((plan) => plan.status !== 'entered-in-error').map(carePlanItem),
-    ...record.notes.flatMap(noteItem),
+    ...record.notes.flatMap((note, index) => noteItem(note, notes[index]!.text)),
   ];
+  const items = withinItemCap(made, options.maxItems ?? MAX_CONTEXT_ITEMS, omitted);
   return {
     contextId: options.contextId,
     trigger: options.trigger,
@@ -79,8 +124,41 @@ export function normalizePatientContext(record: PatientRecord, options: Normaliz
     fhirBase: options.fhirBase,
     capturedAt: options.capturedAt.toISOString(),
     items,
+    omitted: mergeOmissions(omitted),
     tasks: options.tasks,
   };
+}
+
+/**
+ * At most `max` items (the contract's cap), dropping the least needed kinds and, within a kind, the
+ * oldest; what is dropped is counted in `omitted`. The items keep their order.
+ */
+function withinItemCap(items: ContextItem[], max: number, omitted: Omission[]): ContextItem[] {
+  if (items.length <= max) return items;
+  const byNeed = items
+    .map((item, index) => ({ item, index }))
+    .sort(
+      (a, b) =>
+        CONTEXT_KIND_PRIORITY[a.item.kind] - CONTEXT_KIND_PRIORITY[b.item.kind] ||
+        (b.item.date ?? '').localeCompare(a.item.date ?? ''),
+    );
+  const keep = new Set(byNeed.slice(0, Math.max(0, max)).map(({ index }) => index));
+  const dropped = new Map<string, number>();
+  items.forEach((item, index) => {
+    if (keep.has(index)) return;
+    const type = item.ref.split('/')[0]!;
+    dropped.set(type, (dropped.get(type) ?? 0) + 1);
+  });
+  for (const [type, count] of dropped)
+    omitted.push(...omission(type, 'context-full', count, MAX_CONTEXT_ITEMS));
+  return items.filter((_, index) => keep.has(index));
+}
+
+/** Records entered in error are mistakes, not chart content: they are dropped without a count. */
+function isEnteredInError(resource: { status?: string; verificationStatus?: CodeableConcept }): boolean {
+  return (
+    resource.status === 'entered-in-error' || firstCode(resource.verificationStatus) === 'entered-in-error'
+  );
 }
 
 /** Whole years between a birth date (YYYY, YYYY-MM or YYYY-MM-DD) and `at`. */
@@ -238,13 +316,19 @@ function carePlanItem(plan: CarePlan): ContextItem {
   });
 }
 
-/** A note becomes an item only when it has plain text; the text is untrusted input for the rails. */
-function noteItem(note: DocumentReference): ContextItem[] {
+/** A note's plain text (none without a text/plain attachment), cut to what an item carries. */
+function noteText(note: DocumentReference): { text?: string; truncated: boolean } {
   const attachment = list(note.content).find((content) =>
     content.attachment?.contentType?.startsWith('text/plain'),
   )?.attachment;
-  if (!attachment?.data) return [];
-  const text = Buffer.from(attachment.data, 'base64').toString('utf8').slice(0, MAX_NOTE_CHARS);
+  if (!attachment?.data) return { truncated: false };
+  const text = Buffer.from(attachment.data, 'base64').toString('utf8');
+  return { text: text.slice(0, MAX_ITEM_TEXT_CHARS), truncated: text.length > MAX_ITEM_TEXT_CHARS };
+}
+
+/** A note becomes an item only when it has plain text; the text is untrusted input for the rails. */
+function noteItem(note: DocumentReference, text: string | undefined): ContextItem[] {
+  if (text === undefined) return [];
   return [
     compact({
       ref: `DocumentReference/${note.id}`,

@@ -1,3 +1,4 @@
+import type { Omission } from '@aloe/shared/schemas';
 import type {
   AllergyIntolerance,
   CarePlan,
@@ -26,6 +27,8 @@ export interface PatientRecord {
   procedures: Procedure[];
   carePlans: CarePlan[];
   notes: DocumentReference[];
+  /** What the reads (or the EHR's prefetch) left out: their windows, limits and paging, counted. */
+  omitted?: Omission[];
 }
 
 /** A record with nothing in it but the patient: what a reader fills, or a test builds on. */

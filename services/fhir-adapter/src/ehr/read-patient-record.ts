@@ -1,3 +1,4 @@
+import type { Omission } from '@aloe/shared/schemas';
 import type {
   Bundle,
   Medication,
@@ -6,8 +7,16 @@ import type {
   Patient,
   Resource,
 } from '@medplum/fhirtypes';
-import { medicationRefOf } from '../context/medication-items.js';
+import type { Prefetched } from '../context/from-prefetch.js';
+import {
+  CURRENT_REQUEST_STATUSES,
+  ENDED_REQUEST_STATUSES,
+  MEDICATION_HISTORY_DAYS,
+  medicationRefOf,
+} from '../context/medication-items.js';
+import { mergeOmissions, omission } from '../context/omissions.js';
 import type { PatientRecord } from '../context/patient-record.js';
+import { limitPrefetched, readLimitsOf, windowStart } from '../context/read-limits.js';
 import { callEhr as call } from './ehr-errors.js';
 import type { FhirClient } from './fhir-client.js';
 
@@ -26,48 +35,63 @@ export interface ReadPatientRecordOptions {
   maxPages?: number;
 }
 
-/** Ended medications, procedures and care plans are read this far back (opioid rules look back months). */
-const HISTORY_DAYS = 180;
-const PROCEDURE_LIMIT = 50;
-const CARE_PLAN_LIMIT = 20;
-
-type Field = Exclude<keyof PatientRecord, 'patient' | 'medications'>;
+type Field = Exclude<keyof PatientRecord, 'patient' | 'medications' | 'omitted'>;
 
 /**
  * The searches behind a PatientContext. Each follows Bundle paging (`next` links); a type the EHR already
- * sent (CDS Hooks prefetch) is not read again. Medication resources that requests point at come with
- * `_include`, and any still missing are read one by one, so `medicationReference` always resolves when
- * the EHR has the resource.
+ * sent (CDS Hooks prefetch) is not read again, but cut to the same windows and limits (read-limits.ts).
+ * Medication resources that requests point at come with `_include`, and any still missing are read one
+ * by one, so `medicationReference` always resolves when the EHR has the resource. What the windows,
+ * limits and paging leave out is counted in `omitted`: from the searches' `total`, and for the windows
+ * from a count search (`_summary=count`) of what is older.
  */
 export async function readPatientRecord(
   client: FhirClient,
   patientId: string,
   options: ReadPatientRecordOptions,
-  prefetched: Partial<PatientRecord> = {},
+  given: Prefetched = {},
 ): Promise<PatientRecord> {
+  const limits = readLimitsOf(options);
+  const prefetched = limitPrefetched(given, limits, options.now);
   const patient =
     prefetched.patient ??
     ((await call(
       () => client.read({ resourceType: 'Patient', id: patientId }),
       `Patient/${patientId}`,
     )) as unknown as Patient);
-  const daysAgo = (days: number) =>
-    new Date(options.now.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+  const daysAgo = (days: number) => windowStart(options.now, days);
   const subject = `Patient/${patientId}`;
   const pageSize = options.pageSize ?? 100;
-  const encounterLimit = options.encounterLimit ?? 10;
+  const maxPages = options.maxPages ?? 50;
   const included: Medication[] = [];
-  const search = <T extends Resource>(
+  const omitted: Omission[] = [...(prefetched.omitted ?? [])];
+  const search = async <T extends Resource>(
     resourceType: string,
     params: Record<string, string | number>,
     limit = Infinity,
-  ) => searchAll<T>(client, resourceType, params, limit, options.maxPages ?? 50, included);
+  ) => {
+    const result = await searchAll<T>(client, resourceType, params, limit, maxPages, included);
+    omitted.push(...result.omitted);
+    return result.resources;
+  };
+  // How many the window leaves out: a count search of what is older (unknown when the EHR cannot count).
+  const countOutside = async (
+    resourceType: string,
+    params: Record<string, string>,
+    reason: Omission['reason'],
+    days: number,
+  ) => {
+    omitted.push(...omission(resourceType, reason, await countMatches(client, resourceType, params), days));
+  };
   // Each field: what the EHR already sent (CDS Hooks prefetch), or the searches that fill it.
   const field = <K extends Field>(name: K, read: () => Promise<Resource[]>): Promise<PatientRecord[K]> =>
     prefetched[name]
       ? Promise.resolve(prefetched[name] as PatientRecord[K])
       : (read() as Promise<PatientRecord[K]>);
   const medicationParams = { patient: subject, _count: pageSize, _include: 'MedicationRequest:medication' };
+  const historyStart = daysAgo(MEDICATION_HISTORY_DAYS);
+  const procedureStart = daysAgo(limits.procedureWindowDays);
+  const observationStart = daysAgo(limits.observationWindowDays);
   const [
     conditions,
     medicationRequests,
@@ -80,19 +104,25 @@ export async function readPatientRecord(
     notes,
   ] = await Promise.all([
     field('conditions', () => search('Condition', { patient: subject, _count: pageSize })),
-    field('medicationRequests', async () =>
-      uniqueById(
-        (
-          await Promise.all([
-            search<MedicationRequest>('MedicationRequest', { ...medicationParams, status: 'active' }),
-            search<MedicationRequest>('MedicationRequest', {
-              ...medicationParams,
-              authoredon: `ge${daysAgo(HISTORY_DAYS)}`,
-            }),
-          ])
-        ).flat(),
-      ),
-    ),
+    field('medicationRequests', async () => {
+      const [current, recent] = await Promise.all([
+        search<MedicationRequest>('MedicationRequest', {
+          ...medicationParams,
+          status: CURRENT_REQUEST_STATUSES.join(','),
+        }),
+        search<MedicationRequest>('MedicationRequest', {
+          ...medicationParams,
+          authoredon: `ge${historyStart}`,
+        }),
+        countOutside(
+          'MedicationRequest',
+          { patient: subject, status: ENDED_REQUEST_STATUSES.join(','), authoredon: `lt${historyStart}` },
+          'ended-before-window',
+          MEDICATION_HISTORY_DAYS,
+        ),
+      ]);
+      return uniqueById([...current, ...recent]);
+    }),
     field('medicationStatements', () =>
       search<MedicationStatement>('MedicationStatement', {
         patient: subject,
@@ -101,33 +131,68 @@ export async function readPatientRecord(
       }),
     ),
     field('allergies', () => search('AllergyIntolerance', { patient: subject, _count: pageSize })),
-    field('observations', () =>
-      search(
-        'Observation',
-        {
-          patient: subject,
-          date: `ge${daysAgo(options.observationWindowDays)}`,
-          _sort: '-date',
-          _count: Math.min(options.observationLimit, pageSize),
-        },
-        options.observationLimit,
-      ),
-    ),
+    field('observations', async () => {
+      const [read] = await Promise.all([
+        search(
+          'Observation',
+          {
+            patient: subject,
+            date: `ge${observationStart}`,
+            _sort: '-date',
+            _count: Math.min(limits.observationLimit, pageSize),
+          },
+          limits.observationLimit,
+        ),
+        countOutside(
+          'Observation',
+          { patient: subject, date: `lt${observationStart}` },
+          'outside-window',
+          limits.observationWindowDays,
+        ),
+      ]);
+      return read;
+    }),
     field('encounters', () =>
-      search('Encounter', { patient: subject, _sort: '-date', _count: encounterLimit }, encounterLimit),
-    ),
-    field('procedures', () =>
       search(
-        'Procedure',
-        { patient: subject, date: `ge${daysAgo(HISTORY_DAYS * 2)}`, _sort: '-date', _count: PROCEDURE_LIMIT },
-        PROCEDURE_LIMIT,
+        'Encounter',
+        { patient: subject, _sort: '-date', _count: Math.min(limits.encounterLimit, pageSize) },
+        limits.encounterLimit,
       ),
     ),
+    field('procedures', async () => {
+      const [read] = await Promise.all([
+        search(
+          'Procedure',
+          {
+            patient: subject,
+            date: `ge${procedureStart}`,
+            _sort: '-date',
+            _count: Math.min(limits.procedureLimit, pageSize),
+          },
+          limits.procedureLimit,
+        ),
+        countOutside(
+          'Procedure',
+          { patient: subject, date: `lt${procedureStart}` },
+          'outside-window',
+          limits.procedureWindowDays,
+        ),
+      ]);
+      return read;
+    }),
     field('carePlans', () =>
-      search('CarePlan', { patient: subject, _sort: '-date', _count: CARE_PLAN_LIMIT }, CARE_PLAN_LIMIT),
+      search(
+        'CarePlan',
+        { patient: subject, _sort: '-date', _count: Math.min(limits.carePlanLimit, pageSize) },
+        limits.carePlanLimit,
+      ),
     ),
     options.includeNotes && !prefetched.notes
-      ? search('DocumentReference', { patient: subject, _sort: '-date', _count: 10 }, 10)
+      ? search(
+          'DocumentReference',
+          { patient: subject, _sort: '-date', _count: Math.min(limits.noteLimit, pageSize) },
+          limits.noteLimit,
+        )
       : Promise.resolve(prefetched.notes ?? []),
   ]);
   const medications = await readMissingMedications(
@@ -147,6 +212,7 @@ export async function readPatientRecord(
     procedures,
     carePlans,
     notes,
+    omitted: mergeOmissions(omitted),
   } as PatientRecord;
 }
 
@@ -179,6 +245,11 @@ function uniqueById<T extends Resource>(resources: T[]): T[] {
   return [...new Map(resources.map((resource) => [resource.id, resource])).values()];
 }
 
+/**
+ * Follows a search's pages up to `limit` resources or `maxPages` pages, and counts what that left out:
+ * the first page's `total` less what is kept, or, without a total, at least what was seen beyond the
+ * limit (at least one when a next page was not followed).
+ */
 async function searchAll<T extends Resource>(
   client: FhirClient,
   resourceType: string,
@@ -186,12 +257,14 @@ async function searchAll<T extends Resource>(
   limit: number,
   maxPages: number,
   included: Medication[],
-): Promise<T[]> {
+): Promise<{ resources: T[]; omitted: Omission[] }> {
   const resources: T[] = [];
   let bundle = (await call(
     () => client.search({ resourceType, searchParams }),
     resourceType,
   )) as unknown as Bundle<T>;
+  const total = Number.isSafeInteger(bundle.total) ? bundle.total! : undefined;
+  let hasNext = false;
   for (let page = 1; ; page++) {
     for (const entry of bundle.entry ?? []) {
       // Searches may include OperationOutcome or _include entries; keep the type asked for.
@@ -200,12 +273,43 @@ async function searchAll<T extends Resource>(
       else if (entry.resource?.resourceType === 'Medication')
         included.push(entry.resource as unknown as Medication);
     }
-    const hasNext = bundle.link?.some((link) => link.relation === 'next');
+    hasNext = bundle.link?.some((link) => link.relation === 'next') ?? false;
     if (!hasNext || resources.length >= limit || page >= maxPages) break;
     bundle = (await call(
       () => client.nextPage({ bundle: bundle as never }) as Promise<unknown>,
       `${resourceType} (page ${page + 1})`,
     )) as Bundle<T>;
   }
-  return resources.slice(0, limit);
+  const kept = resources.slice(0, limit);
+  const seenBeyond = resources.length - kept.length;
+  if (seenBeyond === 0 && !hasNext && (total === undefined || total <= kept.length))
+    return { resources: kept, omitted: [] };
+  const [reason, bound] =
+    resources.length >= limit ? (['over-limit', limit] as const) : (['paging-stopped', maxPages] as const);
+  const omitted =
+    total !== undefined && total > kept.length
+      ? omission(resourceType, reason, total - kept.length, bound)
+      : omission(resourceType, reason, Math.max(seenBeyond, 1), bound).map((entry) => ({
+          ...entry,
+          atLeast: true as const,
+        }));
+  return { resources: kept, omitted };
+}
+
+/** How many resources a search matches (`_summary=count`); undefined when the EHR cannot say. */
+async function countMatches(
+  client: FhirClient,
+  resourceType: string,
+  searchParams: Record<string, string>,
+): Promise<number | undefined> {
+  try {
+    const bundle = (await call(
+      () => client.search({ resourceType, searchParams: { ...searchParams, _summary: 'count' } }),
+      `${resourceType} (count)`,
+    )) as unknown as Bundle;
+    return Number.isSafeInteger(bundle.total) && bundle.total! >= 0 ? bundle.total : undefined;
+  } catch {
+    // A count is a courtesy of the EHR: without it the context says the number is unknown.
+    return undefined;
+  }
 }

@@ -1,9 +1,16 @@
 import { InvalidInputError } from '@aloe/shared/errors';
-import { type ContextItem, FhirReference, type PatientContext, type TaskKind } from '@aloe/shared/schemas';
+import {
+  type ContextItem,
+  FhirReference,
+  MAX_CONTEXT_ITEMS,
+  type PatientContext,
+  type TaskKind,
+} from '@aloe/shared/schemas';
 import type { Prefetched } from '../context/from-prefetch.js';
 import { normalizePatientContext } from '../context/normalize-patient-context.js';
 import { emptyRecord, type PatientRecord } from '../context/patient-record.js';
 import { pseudonymize } from '../context/pseudonymize.js';
+import { limitPrefetched, readLimitsOf } from '../context/read-limits.js';
 import type { FhirClient } from '../ehr/fhir-client.js';
 import { type ReadPatientRecordOptions, readPatientRecord } from '../ehr/read-patient-record.js';
 
@@ -46,12 +53,14 @@ export async function captureContext(deps: CaptureDeps, request: CaptureRequest)
  * the rules still check the drafts against what arrived.
  */
 export function contextFromPrefetch(deps: CaptureDeps, request: CaptureRequest): PatientContext {
-  const prefetched = request.prefetched ?? {};
+  const now = deps.now();
+  // The same windows and limits as a read, so both paths give the same slice of the chart.
+  const prefetched = limitPrefetched(request.prefetched ?? {}, readLimitsOf(deps.read), now);
   const record: PatientRecord = {
     ...emptyRecord(prefetched.patient ?? { resourceType: 'Patient', id: request.patientId }),
     ...prefetched,
   } as PatientRecord;
-  return contextFromRecord(deps, record, request, deps.now());
+  return contextFromRecord(deps, record, request, now);
 }
 
 function contextFromRecord(
@@ -67,6 +76,8 @@ function contextFromRecord(
     capturedAt: now,
     trigger: request.trigger,
     tasks: request.tasks,
+    // The drafts are what the call is about: the chart makes room for them.
+    maxItems: MAX_CONTEXT_ITEMS - (request.extraItems?.length ?? 0),
   });
   context.items.push(...(request.extraItems ?? []));
   // The normaliser builds the context to the contract, which the Kafka producer enforces before a

@@ -1,7 +1,11 @@
 import { ALOE_SYSTEM_PROMPT } from '@aloe/shared/grpc';
-import type { ContextItem, PatientContext } from '@aloe/shared/schemas';
+import { CONTEXT_KIND_PRIORITY, type ContextItem, type PatientContext } from '@aloe/shared/schemas';
+import { cutToFitLine, notShownLine } from './describe-omissions.js';
 
-/** Our instructions, after Aloe's own system prompt (research/aloe.md §2.1: append, never replace). */
+/**
+ * Our instructions, after Aloe's own system prompt (docs/research-notes.md#system-prompt: append, never
+ * replace).
+ */
 export const ASSISTANT_INSTRUCTIONS = [
   'You support clinicians inside the electronic health record. Review the patient context for the requested tasks and propose a short list of suggestions.',
   'Rules: cite only references given in square brackets; every suggestion cites the evidence it rests on.',
@@ -15,19 +19,6 @@ const TASK_TEXT: Record<PatientContext['tasks'][number], string> = {
   'medication-safety': 'medication safety review (interactions, allergies, renal dosing, opioid risk)',
   'care-gaps': 'care gaps (overdue monitoring, uncontrolled values)',
   summary: 'a short clinical summary',
-};
-
-/** Which items matter most when the context must be cut to fit the token budget. */
-const PRIORITY: Record<ContextItem['kind'], number> = {
-  allergy: 0,
-  medication: 1,
-  condition: 2,
-  observation: 3,
-  note: 4,
-  encounter: 5,
-  procedure: 6,
-  'care-plan': 7,
-  immunization: 8,
 };
 
 /** One compact line per item, keyed by its reference. Pure. */
@@ -60,34 +51,62 @@ export interface BuiltPrompt {
 /**
  * The chat for one context: Aloe's system prompt then ours; the patient rendered compactly (allergies,
  * medications and problems first, then the newest observations, notes, encounters) within a token
- * budget (Aloe was trained at 16K). Pure.
+ * budget (Aloe was trained at 16K). What the context left out of the chart, and what is cut here to fit
+ * the budget, is said in plain words, so neither the model nor an auditor takes it for the whole chart.
+ * Pure.
  */
 export function buildMessages(context: PatientContext, options: { maxContextTokens: number }): BuiltPrompt {
   const header = [
     `Patient: ${context.patient.sex}, ${context.patient.ageYears ?? 'unknown'} years${context.patient.deceased ? ' (deceased)' : ''}.`,
     `Tasks: ${context.tasks.map((task) => TASK_TEXT[task]).join('; ')}.`,
+    notShownLine(context.omitted),
     'Context (cite by the reference in brackets):',
-  ].join('\n');
+  ]
+    .filter((line): line is string => line !== undefined)
+    .join('\n');
   const ordered = [...context.items].sort(
-    (a, b) => PRIORITY[a.kind] - PRIORITY[b.kind] || (b.date ?? '').localeCompare(a.date ?? ''),
+    (a, b) =>
+      CONTEXT_KIND_PRIORITY[a.kind] - CONTEXT_KIND_PRIORITY[b.kind] ||
+      (b.date ?? '').localeCompare(a.date ?? ''),
   );
+  const budget =
+    options.maxContextTokens -
+    approxTokens(header) -
+    approxTokens(ALOE_SYSTEM_PROMPT + ASSISTANT_INSTRUCTIONS);
+  let fitted = fitItems(ordered, budget);
+  // Something is cut: fit again with room for the line that says what (its longest form: all of each kind).
+  if (fitted.cut.length > 0)
+    fitted = fitItems(ordered, budget - approxTokens(cutToFitLine(ordered) ?? '') - 1);
+  const cutLine = cutToFitLine(fitted.cut);
+  return {
+    messages: [
+      { role: 'ROLE_SYSTEM', content: `${ALOE_SYSTEM_PROMPT}\n\n${ASSISTANT_INSTRUCTIONS}` },
+      {
+        role: 'ROLE_USER',
+        content: `${header}\n${[...fitted.lines, ...(cutLine ? [cutLine] : [])].join('\n')}`,
+      },
+    ],
+    refs: [context.patient.ref, ...fitted.refs],
+    omitted: fitted.cut.length,
+  };
+}
+
+/** The items whose lines fit in `budget` tokens, in order (a long one is skipped, shorter ones still go in). */
+function fitItems(ordered: readonly ContextItem[], budget: number) {
   const lines: string[] = [];
-  const refs: string[] = [context.patient.ref];
-  let used = approxTokens(header) + approxTokens(ALOE_SYSTEM_PROMPT + ASSISTANT_INSTRUCTIONS);
+  const refs: string[] = [];
+  const cut: ContextItem[] = [];
+  let used = 0;
   for (const item of ordered) {
     const line = renderItem(item);
     const cost = approxTokens(line) + 1;
-    if (used + cost > options.maxContextTokens) continue;
+    if (used + cost > budget) {
+      cut.push(item);
+      continue;
+    }
     used += cost;
     lines.push(line);
     refs.push(item.ref);
   }
-  return {
-    messages: [
-      { role: 'ROLE_SYSTEM', content: `${ALOE_SYSTEM_PROMPT}\n\n${ASSISTANT_INSTRUCTIONS}` },
-      { role: 'ROLE_USER', content: `${header}\n${lines.join('\n')}` },
-    ],
-    refs,
-    omitted: context.items.length - (refs.length - 1),
-  };
+  return { lines, refs, cut };
 }
