@@ -2,9 +2,11 @@
 # The project's entry point on a fresh machine: it brings its own Node 24 (when the machine's is
 # older), installs the npm dependencies, and runs what you ask.
 #
-# usage: bash infra/dev.sh demo|test|lint|bench|install|--help
+# usage: bash infra/dev.sh demo|up|test|lint|bench|install|--help
 #
 #   demo     the whole pipeline on embedded defaults (local Kafka, sandbox EHR, the three services)
+#   up       the same stack, kept running with the URLs to open (sidebar, compliance page, metrics)
+#            until Ctrl-C
 #   test     every test suite (starts the project's Kafka broker when needed)
 #   lint     biome (lint + format check) and tsc type checks
 #   bench    the benchmark scripts; figures go to services/*/bench-results.json
@@ -14,7 +16,7 @@ cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1
 
 case "${1:-}" in
-  demo | test | lint | bench | install) ;;
+  demo | up | test | lint | bench | install) ;;
   -h | --help | help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
@@ -39,6 +41,7 @@ bash infra/models/fetch-harm-model.sh
 
 case "$1" in
   demo) npm run build && npm run demo ;;
+  up) npm run build && exec node infra/demo/run-up.mjs ;;
   test) npm test ;;
   lint) npm run lint ;;
   bench) npm run bench ;;

@@ -2,30 +2,18 @@
 //   sandbox EHR (FHIR R4, six synthetic patients) → fhir-adapter → Kafka aloe.patient-context.v1 →
 //   guardrails (input rails, prompt, gRPC → inference on the generated TEST MODEL, output rails, audit
 //   log in PGlite) → aloe.suggestions.v1 → fhir-adapter: CDS Hooks cards + write-back to the EHR.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createKafka, createTypedProducer, ensureTopics, runConsumer, Topics } from '@aloe/shared/kafka';
 import { createLogger } from '@aloe/shared/logging';
+import { createProcessGroup, fhirBase, ports, root, services } from './stack.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const kafkaPort = process.env.KAFKA_PORT ?? '9092';
-const ehrPort = process.env.SANDBOX_EHR_PORT ?? '8080';
-const adapterPort = process.env.FHIR_ADAPTER_HTTP_PORT ?? '8081';
-const grpcPort = process.env.INFERENCE_GRPC_PORT ?? '50051';
-const guardrailsPort = process.env.GUARDRAILS_HTTP_PORT ?? '8082';
-const fhirBase = `http://127.0.0.1:${ehrPort}/fhir/R4`;
+const kafkaPort = ports.kafka;
+const adapterPort = ports.adapter;
+const guardrailsPort = ports.guardrails;
 const step = (text) => console.log(`\n▶ ${text}`);
-const children = [];
-const stopAll = async () => {
-  for (const child of children.reverse()) {
-    if (child.exitCode !== null) continue;
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-  }
-};
+const { start: startService, stopAll } = createProcessGroup();
 
 /** A CDS Hooks patient-view call, as the EHR would make it when the chart opens. */
 const patientView = (patientId) =>
@@ -39,37 +27,6 @@ const patientView = (patientId) =>
     }),
   });
 
-/** Starts a service and waits for its "ready" log line; its errors are shown, the rest stays quiet. */
-async function start(name, script, env, readyMessage) {
-  const child = spawn(process.execPath, [join(root, script)], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  const ready = await new Promise((resolve) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      let entry;
-      try {
-        entry = JSON.parse(line);
-      } catch {
-        return;
-      }
-      if (entry.msg === readyMessage) resolve(true);
-      // KafkaJS reports a fresh broker's start-up (coordinator loading) as errors and recovers by itself.
-      if ((entry.level === 'error' || entry.level === 'fatal') && entry.component !== 'kafkajs') {
-        console.error(`  ${name}: ${entry.msg}`);
-      }
-    });
-    child.once('exit', () => resolve(false));
-  });
-  if (!ready) {
-    console.error(`  ${name} did not start (see above)`);
-    await stopAll();
-    process.exit(1);
-  }
-  console.log(`  ${name} is up`);
-}
-
 step('Kafka: the local broker (Apache Kafka, KRaft, fetched from Maven Central)');
 execFileSync('bash', [join(root, 'infra/kafka/kafka.sh'), 'start'], { stdio: 'inherit' });
 const logger = createLogger({ service: 'demo', level: 'error' });
@@ -82,22 +39,10 @@ console.log(
 );
 
 step('Sandbox EHR: FHIR R4 on Medplum, seeded with six synthetic patients');
-await start('sandbox EHR', 'infra/sandbox-ehr/dist/main.js', { SANDBOX_EHR_PORT: ehrPort }, 'listening');
+await startService(services.ehr);
 
 step('fhir-adapter: CDS Hooks, the analyze API and write-back (development mode: CDS calls unauthenticated)');
-await start(
-  'fhir-adapter',
-  'services/fhir-adapter/dist/main.js',
-  {
-    KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`,
-    FHIR_ADAPTER_HTTP_PORT: adapterPort,
-    FHIR_ADAPTER_PUBLIC_URL: `http://127.0.0.1:${adapterPort}`,
-    FHIR_ADAPTER_METRICS_PORT: process.env.FHIR_ADAPTER_METRICS_PORT ?? '9466',
-    FHIR_ADAPTER_FHIR_BASE_URL: fhirBase,
-    FHIR_ADAPTER_CDS_ALLOW_UNAUTHENTICATED: 'true',
-  },
-  'fhir-adapter ready',
-);
+await startService(services.adapter);
 
 step('Analyse every seed patient: the adapter reads each record and produces its context to Kafka');
 const producer = createTypedProducer(kafka);
@@ -205,34 +150,11 @@ const setReader = await runConsumer({
 await setReader.joined;
 
 step('Inference: Aloe over gRPC on node-llama-cpp (ALOE_MODEL unset → the generated TEST MODEL)');
-await start(
-  'inference',
-  'services/inference/dist/main.js',
-  {
-    INFERENCE_GRPC_PORT: grpcPort,
-    INFERENCE_METRICS_PORT: process.env.INFERENCE_METRICS_PORT ?? '9464',
-    INFERENCE_MODELS_DIR: process.env.INFERENCE_MODELS_DIR ?? join(root, '.data/models'),
-  },
-  'serving',
-);
+await startService(services.inference);
 
 step('Guardrails: rails, prompt, inference, audit log (PGlite in .data/audit-demo)');
 const complianceToken = randomUUID();
-await start(
-  'guardrails',
-  'services/guardrails/dist/main.js',
-  {
-    KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`,
-    GUARDRAILS_INFERENCE_ADDRESS: `127.0.0.1:${grpcPort}`,
-    GUARDRAILS_HTTP_PORT: guardrailsPort,
-    GUARDRAILS_METRICS_PORT: process.env.GUARDRAILS_METRICS_PORT ?? '9465',
-    GUARDRAILS_AUDIT_DATABASE_URL: `pglite:${join(root, '.data/audit-demo')}`,
-    GUARDRAILS_COMPLIANCE_TOKENS: complianceToken,
-    GUARDRAILS_HARM_MODEL_DIR:
-      process.env.GUARDRAILS_HARM_MODEL_DIR ?? join(root, '.data/models/all-minilm-l6-v2-q'),
-  },
-  'guardrails ready',
-);
+await startService(services.guardrails(complianceToken));
 
 step('Annotated suggestion sets of the six contexts (guardrails consumes them from Kafka)');
 // By patient: an unchanged chart (a later run, the same chart opened twice) gets its earlier set again.
