@@ -11,8 +11,9 @@ let loaded = false;
 /**
  * The resource types whose `patient` (and `subject`) search the adapter uses. R4's shared `patient`
  * parameter has one huge FHIRPath expression with resolve() for every type, which Medplum's memory
- * repository evaluates per resource on each search (~1.4 s at 1,000 Conditions, FIELD-NOTES); a narrow
- * per-type definition makes the same search ~150× faster.
+ * repository evaluates per resource on each search (~1.4 s at 1,000 Conditions,
+ * docs/decisions.md#medplum-in-memory-search-is-slow); a narrow per-type definition makes the same search
+ * ~150× faster.
  */
 const PATIENT_REFERENCE_PATHS: Record<string, string> = {
   AllergyIntolerance: 'AllergyIntolerance.patient',

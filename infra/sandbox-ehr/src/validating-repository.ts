@@ -6,8 +6,9 @@ import type { Resource } from '@medplum/fhirtypes';
 type Listener = (resource: Resource, interaction: 'create' | 'update') => void;
 
 /**
- * Medplum's in-memory repository does not validate (FIELD-NOTES); an EHR must. Every create and update
- * is checked against the R4 structure definitions first, and a bad resource is refused with a 400
+ * Medplum's in-memory repository does not validate
+ * (docs/decisions.md#medplum-memory-repository-does-not-validate); an EHR must. Every create and update is
+ * checked against the R4 structure definitions first, and a bad resource is refused with a 400
  * OperationOutcome. Listeners hear about each stored write (subscriptions).
  */
 export class ValidatingRepository extends MemoryRepository {

@@ -1,5 +1,5 @@
-// HL7 AI Transparency on FHIR (ARCHITECTURE §4): what marks a resource as AI-asserted, what describes
-// the AI, and the identifiers that make every write idempotent. Codes as the IG's STU1 ballot
+// HL7 AI Transparency on FHIR (docs/architecture.md#write-back): what marks a resource as AI-asserted, what
+// describes the AI, and the identifiers that make every write idempotent. Codes as the IG's STU1 ballot
 // (1.0.0-ballot, https://hl7.org/fhir/uv/aitransparency/2026Jan/) uses them.
 
 /**

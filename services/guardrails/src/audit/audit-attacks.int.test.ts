@@ -22,7 +22,8 @@ interface Backend {
 
 async function postgres(): Promise<Backend> {
   const database = await createTestDatabase();
-  // Migrations as the owner's login, then the service on a login of its own, as the README says.
+  // Migrations as the owner's login, then the service on a login of its own, as
+  // docs/runbook.md#audit-database-roles says.
   const su = await openSqlClient(database.superuserUrl);
   await migrateAuditSchema(su);
   const { db: app, escapableBecause } = await openAuditDatabase({
@@ -46,7 +47,8 @@ async function pglite(): Promise<Backend> {
   return {
     app,
     escapableBecause,
-    // One session: it steps out of the app role and back (what PGlite cannot prevent; see the README).
+    // One session: it steps out of the app role and back (what PGlite cannot prevent; see
+    // docs/architecture.md#audit-log).
     async superuser(work) {
       await app.exec('RESET ROLE');
       try {

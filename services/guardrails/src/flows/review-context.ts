@@ -129,10 +129,11 @@ function writeBackFor(context: PatientContext, deps: Pick<ReviewDeps, 'writeBack
 }
 
 /**
- * One context end to end (ARCHITECTURE §2, step 3): input rails → prompt and per-request schema →
- * inference → output rails → one audit row → the annotated set to Kafka, then its `ai-decision` event. A redelivered context, or the
- * patient's unchanged chart opened again, is not inferred or logged again: the audited set is published
- * again (the EHR write is idempotent). A context id reused for another patient is refused.
+ * One context end to end (docs/architecture.md#the-flow, step 3): input rails → prompt and per-request schema
+ * → inference → output rails → one audit row → the annotated set to Kafka, then its `ai-decision` event. A
+ * redelivered context, or the patient's unchanged chart opened again, is not inferred or logged again: the
+ * audited set is published again (the EHR write is idempotent). A context id reused for another patient is
+ * refused.
  */
 export async function reviewContext(
   context: PatientContext,

@@ -34,8 +34,9 @@ const files: Record<string, [URL, string]> = {
 };
 
 /**
- * The compliance officers' web page over the audit API (ARCHITECTURE §1): search, a record, verify,
- * export, and the period at a glance (charts of the counts, the newest checkpoint's verification).
+ * The compliance officers' web page over the audit API (docs/architecture.md#compliance-page): search, a
+ * record, verify, export, and the period at a glance (charts of the counts, the newest checkpoint's
+ * verification).
  */
 export function createCompliancePageRoutes(): Router {
   const router = Router();

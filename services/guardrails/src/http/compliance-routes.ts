@@ -29,9 +29,9 @@ const Query = z.object({
 const Period = Query.pick({ from: true, to: true });
 
 /**
- * The compliance API (ARCHITECTURE §7): search the audit log by patient pseudonym, time, model, verdict
- * and rule; read one record; count a period's decisions (the page's charts); export as NDJSON or CSV,
- * sealed; verify the log. Compliance role only, but for the public key, which anyone verifying an
+ * The compliance API (docs/architecture.md#compliance-api): search the audit log by patient pseudonym, time,
+ * model, verdict and rule; read one record; count a period's decisions (the page's charts); export as NDJSON
+ * or CSV, sealed; verify the log. Compliance role only, but for the public key, which anyone verifying an
  * export needs.
  */
 export function createComplianceRoutes(deps: ComplianceRoutesDeps): Router {

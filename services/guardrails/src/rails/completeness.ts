@@ -74,10 +74,10 @@ function knowledgeSuggestion(finding: KnowledgeFinding, index: number): Suggesti
 }
 
 /**
- * Completeness (ARCHITECTURE §6): the chart's knowledge findings that no shown model suggestion
- * addresses (none cites the finding's resources with an action that acts on them) join the set as
- * suggestions of the rules, so no finding depends on the model. The coverage record says which
- * findings the model addressed: a measure of the model, kept in the audit row. Pure.
+ * Completeness (docs/architecture.md#completeness): the chart's knowledge findings that no shown model
+ * suggestion addresses (none cites the finding's resources with an action that acts on them) join the set as
+ * suggestions of the rules, so no finding depends on the model. The coverage record says which findings the
+ * model addressed: a measure of the model, kept in the audit row. Pure.
  */
 export function completeWithKnowledge(
   context: PatientContext,

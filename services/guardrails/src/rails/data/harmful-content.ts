@@ -1,5 +1,6 @@
-// Patterns for content that must never reach a clinician as a suggestion (ARCHITECTURE §6: harmful or
-// out-of-scope content, impersonation, definitive diagnosis language). Each has a rule id and a reason.
+// Patterns for content that must never reach a clinician as a suggestion (docs/architecture.md#output-rails:
+// harmful or out-of-scope content, impersonation, definitive diagnosis language). Each has a rule id and a
+// reason.
 export interface ContentPattern {
   ruleId: string;
   message: string;
@@ -66,7 +67,8 @@ export const COMPLIANCE_TURN =
 
 /**
  * Requests for harm, as text a suggestion must never contain and EHR text must never smuggle in
- * (measured on HarmBench, Do-Not-Answer, MedSafetyBench and in-the-wild jailbreaks; see README).
+ * (measured on HarmBench, Do-Not-Answer, MedSafetyBench and in-the-wild jailbreaks; see
+ * docs/measurements.md#safety-on-public-data).
  */
 export const HARMFUL_REQUESTS: readonly ContentPattern[] = [
   {

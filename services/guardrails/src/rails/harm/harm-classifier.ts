@@ -36,16 +36,16 @@ export interface HarmScore extends HeadScore {
 /**
  * The learned harm rail: small models trained on the training halves of public red-team and benign
  * sets plus the project's synthetic advice, contrast sentences, everyday questions, instructions and
- * jailbreak wrappers (README gives the held-out rates). Two heads read each text: **harm** (does it
- * ask for or give harm; a harmless goal inside a jailbreak wrapper is not harm) and **framing** (is it
- * dressed to steer a model). Each flags with its own rule id, so a verdict says which it is.
- * A cascade, so the rail fits the hot path: a screen (MLPs over the static token-table embedding,
- * averaged with the wording models) clears the texts both heads score below their `encoderFrom`; every
- * other text is scored again with an embedding from the transformer (its first `encoderLayers` layers:
- * two thirds of the cost of all six, and in validation as good) and flagged from a head's `threshold`
- * up, so every flag comes from the transformer (but for texts of fewer than three words: wording
- * alone). Thresholds and bounds were chosen by cross-validation inside the training halves. It catches
- * paraphrases the pattern rules miss; the pattern rules explain themselves better.
+ * jailbreak wrappers (docs/measurements.md#safety-on-public-data gives the held-out rates). Two heads read
+ * each text: **harm** (does it ask for or give harm; a harmless goal inside a jailbreak wrapper is not harm)
+ * and **framing** (is it dressed to steer a model). Each flags with its own rule id, so a verdict says which
+ * it is. A cascade, so the rail fits the hot path: a screen (MLPs over the static token-table embedding,
+ * averaged with the wording models) clears the texts both heads score below their `encoderFrom`; every other
+ * text is scored again with an embedding from the transformer (its first `encoderLayers` layers: two thirds
+ * of the cost of all six, and in validation as good) and flagged from a head's `threshold` up, so every flag
+ * comes from the transformer (but for texts of fewer than three words: wording alone). Thresholds and bounds
+ * were chosen by cross-validation inside the training halves. It catches paraphrases the pattern rules miss;
+ * the pattern rules explain themselves better.
  */
 export interface HarmClassifier {
   /** The harm head's threshold. */

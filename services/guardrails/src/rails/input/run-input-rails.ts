@@ -72,13 +72,13 @@ function cleanText(original: string, isNote: boolean): CleanedText {
 }
 
 /**
- * The input rails (ARCHITECTURE §6): one cleaning step over every text of every item that can reach
- * the prompt — notes, display names, dosage texts, reactions, string values, statuses, dates — before
- * the prompt is built (so the audit row, which keeps the prompt, holds only cleaned text). Chat-template
- * control tokens are stripped; text that instructs the model is kept out (a note's text is withheld
- * whole, the item stays citable; a short field is replaced by a marker); direct identifiers are
- * replaced with placeholders. Each item gets at most one finding per rule, naming the fields (never
- * their content). Pure.
+ * The input rails (docs/architecture.md#input-rails): one cleaning step over every text of every item that
+ * can reach the prompt — notes, display names, dosage texts, reactions, string values, statuses, dates —
+ * before the prompt is built (so the audit row, which keeps the prompt, holds only cleaned text).
+ * Chat-template control tokens are stripped; text that instructs the model is kept out (a note's text is
+ * withheld whole, the item stays citable; a short field is replaced by a marker); direct identifiers are
+ * replaced with placeholders. Each item gets at most one finding per rule, naming the fields (never their
+ * content). Pure.
  */
 export function runInputRails(context: PatientContext): InputRailsResult {
   const findings: RuleFinding[] = [];

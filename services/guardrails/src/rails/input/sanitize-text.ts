@@ -1,5 +1,5 @@
 // Chat-template control tokens of Llama 3.x, ChatML (Qwen), Llama 2/Mistral and generic role markers:
-// text from the EHR must never open or close a turn (research/aloe.md §4.2: template injection).
+// text from the EHR must never open or close a turn (docs/research-notes.md#template-injection).
 const CONTROL_TOKENS =
   /<\|(?:begin_of_text|end_of_text|start_header_id|end_header_id|eot_id|eom_id|im_start|im_end|endoftext|system|user|assistant|python_tag|finetune_right_pad_id|reserved_special_token_\d+)\|>|\[\/?INST\]|<<\/?SYS>>|<\/?s>/gi;
 

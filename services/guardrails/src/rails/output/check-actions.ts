@@ -118,9 +118,9 @@ function asRailFinding(finding: KnowledgeFinding): RuleFinding {
 }
 
 /**
- * The output rails on what a suggestion proposes (ARCHITECTURE §6): its actions (and what its text
- * proposes beyond them) applied to the medication list and judged by the clinical knowledge, so "stop
- * amoxicillin: penicillin allergy" passes while "continue amoxicillin" is blocked; an allergen kept or
+ * The output rails on what a suggestion proposes (docs/architecture.md#output-rails): its actions (and what
+ * its text proposes beyond them) applied to the medication list and judged by the clinical knowledge, so
+ * "stop amoxicillin: penicillin allergy" passes while "continue amoxicillin" is blocked; an allergen kept or
  * started, a renal limit, an interaction, an opioid dose or a deceased patient is found on the list the
  * suggestion would leave. Pure.
  */

@@ -12,12 +12,12 @@ export function verdictOf(findings: readonly RuleFinding[]): Suggestion['verdict
 }
 
 /**
- * The output rails (ARCHITECTURE §6) on each candidate suggestion: citations exist; what it proposes
- * (its actions, and what its text proposes beyond them) judged by the clinical knowledge on the list it
- * would leave (a critical rule → block, a warning → warn), a text that contradicts its actions → block;
- * harmful or out-of-scope content, impersonation, definitive diagnosis → block. Every verdict carries
- * its rule ids and messages. Pure and cheap (no I/O); `modelFindings[i]` are the learned harm rail's
- * findings for candidate i (see runOutputRailsWithModel).
+ * The output rails (docs/architecture.md#output-rails) on each candidate suggestion: citations exist; what it
+ * proposes (its actions, and what its text proposes beyond them) judged by the clinical knowledge on the list
+ * it would leave (a critical rule → block, a warning → warn), a text that contradicts its actions → block;
+ * harmful or out-of-scope content, impersonation, definitive diagnosis → block. Every verdict carries its
+ * rule ids and messages. Pure and cheap (no I/O); `modelFindings[i]` are the learned harm rail's findings for
+ * candidate i (see runOutputRailsWithModel).
  */
 export function runOutputRails(
   context: PatientContext,
