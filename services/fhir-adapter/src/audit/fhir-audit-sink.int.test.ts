@@ -1,11 +1,12 @@
 // FHIR AuditEvents end to end: events of every kind on a real broker (a CDS Hooks call answered by the
-// real app, its chart read from the sandbox EHR over HTTP; the guardrails' and the write-back's events
-// as those services produce them) become AuditEvents in the sandbox EHR: batched, exactly once however
-// often they are delivered, retried while the EHR is down, poison to the DLQ.
+// adapter as main.ts starts it, its chart read from the sandbox EHR over HTTP; the guardrails' and the
+// write-back's events as those services produce them) become AuditEvents in the sandbox EHR: batched,
+// exactly once however often they are delivered, retried while the EHR is down, poison to the DLQ.
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSandboxEhr, FHIR_BASE_PATH, SEED_PATIENTS } from '@aloe/sandbox-ehr';
+import { FhirAdapterConfig, loadConfig } from '@aloe/shared/config';
 import {
   createKafka,
   createTypedProducer,
@@ -16,6 +17,7 @@ import {
   type RunningConsumer,
   Topics,
   type TypedProducer,
+  topicsWithPrefix,
 } from '@aloe/shared/kafka';
 import { createLogger } from '@aloe/shared/logging';
 import type { AuditEvent } from '@aloe/shared/schemas';
@@ -26,11 +28,9 @@ import type { Kafka, KafkaMessage } from 'kafkajs';
 import { Registry } from 'prom-client';
 import request from 'supertest';
 import { type AuditKind, auditEventsOfEachKind } from '../../test/audit-events.js';
-import { chartDeps, startSandboxEhr } from '../../test/chart-deps.js';
-import { createApp } from '../app.js';
-import { MemoryCardStore } from '../cards/card-store.js';
+import { startSandboxEhr } from '../../test/chart-deps.js';
+import { createService } from '../create-service.js';
 import { createFhirClient, type FhirClient } from '../ehr/fhir-client.js';
-import { publishCapturedContext } from '../flows/publish-context.js';
 import { AUDIT_EVENT_TAG_SYSTEM } from './audit-codes.js';
 import { runFhirAuditSink } from './fhir-audit-sink.js';
 
@@ -134,48 +134,50 @@ async function readAll(topic: string, atLeast: number): Promise<KafkaMessage[]> 
   return messages;
 }
 
-/** A CDS Hooks patient-view answered by the real app: its call and its chart read, on the audit topic. */
-async function cdsHookCall(topic: AuditTopic): Promise<{ call: AuditEvent; read: AuditEvent }> {
-  const produced: AuditEvent[] = [];
-  const audit = async (event: AuditEvent) => {
-    await produce(topic, [event]);
-    produced.push(event);
-  };
-  const charts = chartDeps({ fhirBase: sandbox.fhirBase });
-  const app = createApp({
-    publicBaseUrl: 'https://aloe.hospital.example',
-    verifyEhrJwt: undefined,
-    allowUnauthenticated: true,
-    fhirServers: [],
-    cards: new MemoryCardStore(),
-    sidebarLaunchUrl: undefined,
-    pseudonymOf: () => 'audit-sink-test-pseudonym',
-    ...charts,
-    publishContext: (context) =>
-      publishCapturedContext(
-        { capture: charts.capture, publish: async () => undefined, audit, logger },
-        context,
-      ),
-    audit,
-    requestAnalysis: async () => ({ contextId: randomUUID() }),
-    publishFeedback: async () => undefined,
-    apiToken: undefined,
-    logger,
-    newId: randomUUID,
-    ready: async () => true,
-  });
-  const hookInstance = randomUUID();
-  await request(app)
-    .post('/cds-services/aloe-patient-view')
-    .send({
-      hookInstance,
-      hook: 'patient-view',
-      fhirServer: sandbox.fhirBase,
-      context: { userId: 'Practitioner/aloe-dr-lee', patientId: 'aloe-poly' },
-    })
-    .expect(200);
-  await waitFor(() => produced.length === 2, { what: 'the call and the chart read on the audit topic' });
+/**
+ * A CDS Hooks patient-view answered by the adapter as main.ts starts it (createService, its own sink
+ * off): the call and its chart read, on its audit topic, which is returned for the sink under test.
+ */
+async function cdsHookCall(): Promise<{ topic: AuditTopic; call: AuditEvent; read: AuditEvent }> {
+  const prefix = `${uniqueName('fhir-audit-test')}.`;
+  const adapter = await createService(
+    loadConfig(FhirAdapterConfig, {
+      KAFKA_BROKERS: testKafkaBrokers().join(','),
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_TOPIC_PARTITIONS: '1',
+      FHIR_ADAPTER_GROUP_ID: uniqueName('fhir-adapter'),
+      FHIR_ADAPTER_HTTP_PORT: '0',
+      FHIR_ADAPTER_METRICS_PORT: '0',
+      FHIR_ADAPTER_FHIR_BASE_URL: sandbox.fhirBase,
+      FHIR_ADAPTER_CDS_ALLOW_UNAUTHENTICATED: 'true',
+      FHIR_ADAPTER_AUDIT_FHIR_ENABLED: 'false',
+    }),
+    { logger },
+  );
+  const topic = topicsWithPrefix(prefix).audit;
+  let produced: AuditEvent[];
+  try {
+    await adapter.ready;
+    const hookInstance = randomUUID();
+    await request(`http://127.0.0.1:${adapter.httpPort}`)
+      .post('/cds-services/aloe-patient-view')
+      .send({
+        hookInstance,
+        hook: 'patient-view',
+        fhirServer: sandbox.fhirBase,
+        context: { userId: 'Practitioner/aloe-dr-lee', patientId: 'aloe-poly' },
+      })
+      .expect(200);
+    // The events are produced off the request: read before the adapter closes.
+    produced = (await readAll(topic.name, 2)).map(
+      (message) => JSON.parse(message.value!.toString()) as AuditEvent,
+    );
+  } finally {
+    await adapter.close();
+  }
+  expect(produced).toHaveLength(2);
   return {
+    topic,
     call: produced.find((event) => event.action === 'cds-hook-call')!,
     read: produced.find((event) => event.action === 'fhir-read')!,
   };
@@ -183,8 +185,7 @@ async function cdsHookCall(topic: AuditTopic): Promise<{ call: AuditEvent; read:
 
 describe('FHIR AuditEvents in the EHR', () => {
   it('every kind of event becomes one AuditEvent in the EHR, in batches; delivered again, none is created twice; poison goes to the DLQ', async () => {
-    const topic = await freshAuditTopic();
-    const { call, read } = await cdsHookCall(topic);
+    const { topic, call, read } = await cdsHookCall();
     const fixtures = auditEventsOfEachKind(sandbox.fhirBase);
     const events: Partial<Record<AuditKind, AuditEvent>> = {
       ...fixtures,

@@ -1,18 +1,18 @@
-// Write-back end to end: a real broker delivers the same suggestion set three times; the adapter
-// writes it to the sandbox EHR over HTTP; the EHR ends up with exactly one set of resources.
+// Write-back end to end: a real broker delivers the same suggestion set three times to the adapter as
+// main.ts starts it (createService); it writes the set to the sandbox EHR over HTTP; the EHR ends up
+// with exactly one set of resources. The flows alone, called directly, for superseding and reviews.
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSandboxEhr, FHIR_BASE_PATH, loadBundle, SEED_PATIENTS } from '@aloe/sandbox-ehr';
+import { FhirAdapterConfig, loadConfig } from '@aloe/shared/config';
 import {
   createKafka,
   createTypedProducer,
-  defineTopic,
-  ensureTopics,
   type RunningConsumer,
   runConsumer,
-  Topics,
   type TypedProducer,
+  topicsWithPrefix,
 } from '@aloe/shared/kafka';
 import { createLogger } from '@aloe/shared/logging';
 import type { AuditEvent, Feedback, SuggestionSet } from '@aloe/shared/schemas';
@@ -20,6 +20,7 @@ import { testKafkaBrokers, uniqueName, waitFor } from '@aloe/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Bundle, Communication, DetectedIssue, Provenance, Resource } from '@medplum/fhirtypes';
 import { MemoryCardStore } from '../cards/card-store.js';
+import { createService, type FhirAdapterService } from '../create-service.js';
 import { createFhirClient, type FhirClient } from '../ehr/fhir-client.js';
 import { readEarlierWrites, readSetWrites } from '../ehr/read-aloe-writes.js';
 import { submitTransaction } from '../ehr/submit-transaction.js';
@@ -30,9 +31,11 @@ import { applySuggestions } from './apply-suggestions.js';
 
 const logger = createLogger({ service: 'write-back-test', level: 'warn' });
 let server: Server;
+let fhirBase: string;
 let client: FhirClient;
 let producer: TypedProducer;
-let consumer: RunningConsumer | undefined;
+let adapter: FhirAdapterService | undefined;
+let reader: RunningConsumer | undefined;
 
 beforeAll(async () => {
   const ehr = createSandboxEhr();
@@ -40,16 +43,16 @@ beforeAll(async () => {
   server = await new Promise<Server>((resolve) => {
     const listening = ehr.app.listen(0, '127.0.0.1', () => resolve(listening));
   });
-  client = createFhirClient({
-    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}${FHIR_BASE_PATH}`,
-  });
+  fhirBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}${FHIR_BASE_PATH}`;
+  client = createFhirClient({ baseUrl: fhirBase });
   producer = createTypedProducer(
     createKafka({ brokers: testKafkaBrokers(), clientId: 'write-back-test' }, logger),
   );
   await producer.connect();
 });
 afterAll(async () => {
-  await consumer?.stop();
+  await reader?.stop();
+  await adapter?.close();
   await producer.disconnect();
   await new Promise((resolve) => server.close(resolve));
 });
@@ -146,47 +149,46 @@ async function search<T extends Resource>(query: string): Promise<T[]> {
 
 describe('write-back', () => {
   it('writes one set of AI-tagged, valid resources however often the set is delivered, and never a blocked suggestion', async () => {
-    const topic = defineTopic(
-      uniqueName(`test.${Topics.suggestions.name}`),
-      Topics.suggestions.schema,
-      Topics.suggestions.schemaVersion,
-    );
-    await ensureTopics(
-      createKafka({ brokers: testKafkaBrokers(), clientId: 'write-back-admin' }, logger),
-      [topic],
-      { numPartitions: 1 },
-    );
-    const audits: AuditEvent[] = [];
+    // The adapter on topics of its own; its audit events are read off the topic, not written to the EHR.
+    const prefix = `${uniqueName('write-back-test')}.`;
     const cards = new MemoryCardStore();
-    let handled = 0;
-    consumer = await runConsumer({
-      kafka: createKafka({ brokers: testKafkaBrokers(), clientId: 'write-back-consumer' }, logger),
-      contract: topic,
-      groupId: uniqueName('fhir-adapter'),
+    adapter = await createService(
+      loadConfig(FhirAdapterConfig, {
+        KAFKA_BROKERS: testKafkaBrokers().join(','),
+        KAFKA_TOPIC_PREFIX: prefix,
+        KAFKA_TOPIC_PARTITIONS: '1',
+        FHIR_ADAPTER_GROUP_ID: uniqueName('fhir-adapter'),
+        FHIR_ADAPTER_HTTP_PORT: '0',
+        FHIR_ADAPTER_METRICS_PORT: '0',
+        FHIR_ADAPTER_FHIR_BASE_URL: fhirBase,
+        FHIR_ADAPTER_AUDIT_FHIR_ENABLED: 'false',
+      }),
+      { logger, cards },
+    );
+    await adapter.ready;
+    const topics = topicsWithPrefix(prefix);
+    const audits: AuditEvent[] = [];
+    reader = await runConsumer({
+      kafka: createKafka({ brokers: testKafkaBrokers(), clientId: 'write-back-audit-reader' }, logger),
+      contract: topics.audit,
+      groupId: uniqueName('audit-reader'),
       producer,
       logger,
-      handle: async (set) => {
-        await applySuggestions(set, {
-          cards,
-          submit: (bundle) => submitTransaction(client, bundle),
-          readEarlier: (earlierOf) => readEarlierWrites(client, earlierOf),
-          audit: async (event) => {
-            audits.push(event);
-          },
-          logger,
-          newId: randomUUID,
-          now: () => new Date(),
-        });
-        handled++;
-      },
+      handle: async (event) => void audits.push(event),
     });
-    await consumer.joined;
+    await reader.joined;
+    const metricsUrl = `http://127.0.0.1:${adapter.metricsPort}/metrics`;
+    const processed = new RegExp(
+      `^aloe_kafka_messages_total\\{[^}]*topic="${topics.suggestions.name.replaceAll('.', '\\.')}",outcome="processed"[^}]*\\} (\\d+)$`,
+      'm',
+    );
+    const handled = async () => Number(processed.exec(await (await fetch(metricsUrl)).text())?.[1] ?? 0);
 
     const set = suggestionSet();
     for (let delivery = 0; delivery < 3; delivery++) {
-      await producer.send(topic, [{ key: set.patient.pseudonym, value: set }]);
+      await producer.send(topics.suggestions, [{ key: set.patient.pseudonym, value: set }]);
     }
-    await waitFor(() => handled === 3, { what: 'three deliveries handled' });
+    await waitFor(async () => (await handled()) === 3, { what: 'three deliveries handled' });
 
     const issues = await search<DetectedIssue>(
       `DetectedIssue?identifier=urn:aloe:suggestion|${set.contextId}/ms-1`,
@@ -260,6 +262,7 @@ describe('write-back', () => {
     }
     // One write, audited; the deliveries after it found the set in the EHR and wrote nothing. The cards
     // are cached for the patient.
+    await waitFor(() => audits.length > 0, { what: 'the write on the audit topic' });
     expect(audits.map((event) => event.action)).toEqual(['fhir-write']);
     expect(audits[0]?.resourceRefs).toContain(`DetectedIssue/${issues[0]!.id}`);
     expect(audits[0]).toMatchObject({ patientRef: 'Patient/aloe-poly', interactions: ['create'] });

@@ -1,6 +1,6 @@
-// Triggers end to end: the analyze API and a real FHIR R4 rest-hook subscription from the sandbox EHR
-// both put a PatientContext on a real Kafka topic, with an audit record of the read.
-import { randomUUID } from 'node:crypto';
+// Triggers end to end, through the adapter as main.ts starts it (createService): the analyze API and a
+// real FHIR R4 rest-hook subscription from the sandbox EHR both put a PatientContext on a real Kafka
+// topic, with an audit record of the read.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -10,126 +10,88 @@ import {
   type SandboxEhr,
   SEED_PATIENTS,
 } from '@aloe/sandbox-ehr';
+import { FhirAdapterConfig, loadConfig } from '@aloe/shared/config';
 import {
   createKafka,
   createTypedProducer,
-  defineTopic,
-  ensureTopics,
   type RunningConsumer,
   runConsumer,
-  Topics,
+  type TopicContract,
   type TypedProducer,
+  topicsWithPrefix,
 } from '@aloe/shared/kafka';
 import { createLogger } from '@aloe/shared/logging';
 import type { AuditEvent, PatientContext } from '@aloe/shared/schemas';
 import { testKafkaBrokers, uniqueName, waitFor } from '@aloe/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Kafka } from 'kafkajs';
 import request from 'supertest';
-import { chartDeps } from '../../test/chart-deps.js';
-import { createApp } from '../app.js';
-import { MemoryCardStore } from '../cards/card-store.js';
 import { pseudonymize } from '../context/pseudonymize.js';
-import { createFhirClient } from '../ehr/fhir-client.js';
-import { publishContext } from './publish-context.js';
+import { createService, type FhirAdapterService } from '../create-service.js';
 
 const logger = createLogger({ service: 'triggers-test', level: 'warn' });
 const KEY = 'test-pseudonym-key-with-at-least-32-chars';
 const TOKEN = 'integration-api-token';
 let ehr: SandboxEhr;
 let ehrServer: Server;
-let adapterServer: Server;
+let adapter: FhirAdapterService;
 let adapterUrl: string;
 let fhirBase: string;
-let kafka: Kafka;
 let producer: TypedProducer;
-const consumers: RunningConsumer[] = [];
+const readers: RunningConsumer[] = [];
 const contexts: PatientContext[] = [];
 const audits: AuditEvent[] = [];
-const listen = (app: { listen: (port: number, host: string, callback: () => void) => Server }) =>
-  new Promise<Server>((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => resolve(server));
-  });
 
 beforeAll(async () => {
   ehr = createSandboxEhr();
   for (const patient of SEED_PATIENTS) await loadBundle(ehr.router, ehr.repo, patient.bundle);
-  ehrServer = await listen(ehr.app);
+  ehrServer = await new Promise<Server>((resolve) => {
+    const server = ehr.app.listen(0, '127.0.0.1', () => resolve(server));
+  });
   fhirBase = `http://127.0.0.1:${(ehrServer.address() as AddressInfo).port}${FHIR_BASE_PATH}`;
 
-  kafka = createKafka({ brokers: testKafkaBrokers(), clientId: 'triggers-test' }, logger);
-  const contextTopic = defineTopic(
-    uniqueName(`test.${Topics.patientContext.name}`),
-    Topics.patientContext.schema,
-    '1.0',
-  );
-  const auditTopic = defineTopic(
-    uniqueName(`test.${Topics.audit.name}`),
-    Topics.audit.schema,
-    Topics.audit.schemaVersion,
-  );
-  await ensureTopics(kafka, [contextTopic, auditTopic], { numPartitions: 1 });
+  // Topics of its own: the broker may hold other runs' contexts on the real ones.
+  const prefix = `${uniqueName('triggers-test')}.`;
+  const config = loadConfig(FhirAdapterConfig, {
+    KAFKA_BROKERS: testKafkaBrokers().join(','),
+    KAFKA_TOPIC_PREFIX: prefix,
+    KAFKA_TOPIC_PARTITIONS: '1',
+    FHIR_ADAPTER_GROUP_ID: uniqueName('fhir-adapter'),
+    FHIR_ADAPTER_HTTP_PORT: '0',
+    FHIR_ADAPTER_METRICS_PORT: '0',
+    FHIR_ADAPTER_FHIR_BASE_URL: fhirBase,
+    FHIR_ADAPTER_PSEUDONYM_KEY: KEY,
+    FHIR_ADAPTER_API_TOKEN: TOKEN,
+    // The audit events are read off the topic here; none is written to the EHR as an AuditEvent.
+    FHIR_ADAPTER_AUDIT_FHIR_ENABLED: 'false',
+  });
+  adapter = await createService(config, { logger, now: () => new Date('2026-11-24T08:00:00Z') });
+  await adapter.ready;
+  adapterUrl = `http://127.0.0.1:${adapter.httpPort}`;
+
+  const kafka = createKafka({ brokers: testKafkaBrokers(), clientId: 'triggers-test' }, logger);
   producer = createTypedProducer(kafka);
   await producer.connect();
+  const topics = topicsWithPrefix(prefix);
   for (const [topic, sink] of [
-    [contextTopic, contexts],
-    [auditTopic, audits],
+    [topics.patientContext, contexts],
+    [topics.audit, audits],
   ] as const) {
-    const consumer = await runConsumer({
+    const reader = await runConsumer({
       kafka,
-      contract: topic as never,
+      contract: topic as TopicContract,
       groupId: uniqueName('reader'),
       producer,
       logger,
       handle: async (value) => void (sink as unknown[]).push(value),
     });
-    consumers.push(consumer);
-    await consumer.joined;
+    readers.push(reader);
+    await reader.joined;
   }
-
-  const client = createFhirClient({ baseUrl: fhirBase });
-  const app = createApp({
-    publicBaseUrl: 'http://127.0.0.1',
-    verifyEhrJwt: undefined,
-    allowUnauthenticated: false,
-    fhirServers: [],
-    cards: new MemoryCardStore(),
-    sidebarLaunchUrl: undefined,
-    pseudonymOf: (patientId) => pseudonymize(KEY, fhirBase, patientId),
-    ...chartDeps({ fhirBase }),
-    requestAnalysis: async (analysis) => {
-      const context = await publishContext(
-        {
-          capture: {
-            client: async () => client,
-            fhirBase,
-            pseudonymKey: KEY,
-            now: () => new Date('2026-11-24T08:00:00Z'),
-            newId: randomUUID,
-            read: { observationWindowDays: 365, observationLimit: 100, includeNotes: true },
-          },
-          publish: (value) => producer.send(contextTopic, [{ key: value.patient.pseudonym, value }]),
-          audit: (event) =>
-            producer.send(auditTopic, [{ key: event.patientPseudonym ?? 'none', value: event }]),
-          logger,
-        },
-        analysis,
-      );
-      return { contextId: context.contextId };
-    },
-    publishFeedback: async () => undefined,
-    apiToken: TOKEN,
-    logger,
-    newId: randomUUID,
-    ready: async () => true,
-  });
-  adapterServer = await listen(app);
-  adapterUrl = `http://127.0.0.1:${(adapterServer.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
-  await Promise.all(consumers.map((consumer) => consumer.stop()));
-  await producer.disconnect();
-  await new Promise((resolve) => adapterServer.close(resolve));
+  await Promise.all(readers.map((reader) => reader.stop()));
+  await producer?.disconnect();
+  await adapter?.close();
   await new Promise((resolve) => ehrServer.close(resolve));
 });
 

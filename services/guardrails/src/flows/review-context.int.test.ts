@@ -1,5 +1,6 @@
-// The guardrails pipeline end to end: a real broker, the real inference service (its own process, on
-// the generated test model) and the audit database (PGlite, the embedded default).
+// The guardrails service end to end, started as main.ts starts it (createService): a real broker, the
+// real inference service (its own process, on the generated test model) and the audit database
+// (PGlite, the embedded default).
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { PRESCRIBABLE_DRUGS } from '@aloe/clinical-knowledge';
@@ -8,14 +9,12 @@ import {
   createKafka,
   createTypedProducer,
   decodeHeaders,
-  defineTopic,
-  ensureTopics,
   Header,
   type RunningConsumer,
   runConsumer,
   type TopicContract,
-  Topics,
   type TypedProducer,
+  topicsWithPrefix,
 } from '@aloe/shared/kafka';
 import { createLogger } from '@aloe/shared/logging';
 import { ActionType, type AuditEvent, type PatientContext, type SuggestionSet } from '@aloe/shared/schemas';
@@ -24,13 +23,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { testHarmModelDir } from '../../test/harm-model.js';
 import { type AuditStore, createAuditStore } from '../audit/audit-store.js';
-import { openSqlClient, type SqlClient } from '../audit/sql-client.js';
+import { type AuditDatabase, openAuditDatabase } from '../audit/open-audit-database.js';
 import { startInferenceProcess } from '../bench/inference-process.js';
-import { createInferenceCaller } from '../inference/inference-client.js';
+import { createService, type GuardrailsService } from '../create-service.js';
 import { type HarmClassifier, loadHarmClassifier } from '../rails/harm/harm-classifier.js';
-import { reviewContext } from './review-context.js';
 
-// Every log line of the pipeline is kept, to check that no PHI canary reaches the logs.
+// Every log line of the service is kept, to check that no PHI canary reaches the logs.
 const logLines: string[] = [];
 const logger = createLogger({
   service: 'guardrails-e2e',
@@ -46,103 +44,81 @@ const CANARY = 'Zyxwanda Canarytest';
 let kafka: Kafka;
 let producer: TypedProducer;
 let inference: Awaited<ReturnType<typeof startInferenceProcess>>;
-let db: SqlClient;
+let auditDatabase: AuditDatabase;
+/** The services' audit log, read as the compliance API reads it. */
 let audit: AuditStore;
 let harm: HarmClassifier;
-const consumers: RunningConsumer[] = [];
+const services: GuardrailsService[] = [];
+const readers: RunningConsumer[] = [];
 
 beforeAll(async () => {
   inference = await startInferenceProcess();
+  // Loaded and opened once, and handed to every service the tests start (as the service would open them).
   harm = await loadHarmClassifier(testHarmModelDir());
-  db = await openSqlClient('pglite:memory');
-  audit = createAuditStore(db);
-  await audit.migrate();
+  auditDatabase = await openAuditDatabase({ databaseUrl: 'pglite:memory' });
+  audit = createAuditStore(auditDatabase.db);
   kafka = createKafka({ brokers: testKafkaBrokers(), clientId: 'guardrails-e2e' }, logger);
   producer = createTypedProducer(kafka);
   await producer.connect();
 }, 90_000);
 afterAll(async () => {
-  await Promise.all(consumers.map((consumer) => consumer.stop()));
+  await Promise.all(readers.map((reader) => reader.stop()));
+  await Promise.all(services.map((service) => service.close()));
   await producer.disconnect();
   await inference.stop();
   await harm.close();
-  await db.close();
+  await auditDatabase.db.close();
 });
 
-const freshTopic = async <T extends TopicContract>(contract: T): Promise<T> => {
-  const topic = defineTopic(
-    uniqueName(`test.${contract.name}`),
-    contract.schema,
-    contract.schemaVersion,
-  ) as T;
-  await ensureTopics(kafka, [topic], { numPartitions: 1 });
-  return topic;
-};
-
-/** Runs the pipeline like main.ts does, on fresh topics, against the given inference address. */
+/**
+ * The guardrails service through createService, on topics of its own (one partition, so contexts are
+ * reviewed in the order sent), against the given inference address; readers keep what it publishes.
+ */
 async function startPipeline(
   address: string,
-  retry = { maxAttempts: 2, initialDelayMs: 50, maxDelayMs: 100 },
-  strategies = loadConfig(GuardrailsConfig, {}).review.strategies,
+  env: Record<string, string> = {},
+  strategies?: GuardrailsConfig['review']['strategies'],
 ) {
-  const contexts = await freshTopic(Topics.patientContext);
-  const suggestions = await freshTopic(Topics.suggestions);
-  const auditTopic = await freshTopic(Topics.audit);
-  const caller = createInferenceCaller({ address, deadlineMs: 30_000, retry });
-  const consumer = await runConsumer({
-    kafka,
-    contract: contexts,
-    groupId: uniqueName('guardrails'),
-    producer,
-    logger,
-    retry,
-    handle: (context, meta) =>
-      reviewContext(
-        context,
-        {
-          infer: (request, options) => caller.generate(request, options),
-          audit,
-          harm,
-          publish: (set) => producer.send(suggestions, [{ key: set.patient.pseudonym, value: set }]),
-          publishAudit: (event) =>
-            producer.send(auditTopic, [{ key: event.patientPseudonym ?? 'none', value: event }]),
-          logger,
-          now: () => new Date(),
-          maxTokens: 4096,
-          maxContextTokens: 12_000,
-          temperature: 0.3,
-          strategies,
-          selfConsistencySamples: 3,
-          writeBackDeceased: false,
-        },
-        meta.signal,
-      ).then(() => undefined),
+  const prefix = `${uniqueName('guardrails-e2e')}.`;
+  const config = loadConfig(GuardrailsConfig, {
+    KAFKA_BROKERS: testKafkaBrokers().join(','),
+    KAFKA_TOPIC_PREFIX: prefix,
+    KAFKA_TOPIC_PARTITIONS: '1',
+    GUARDRAILS_GROUP_ID: uniqueName('guardrails'),
+    GUARDRAILS_HTTP_PORT: '0',
+    GUARDRAILS_METRICS_PORT: '0',
+    GUARDRAILS_INFERENCE_ADDRESS: address,
+    GUARDRAILS_INFERENCE_DEADLINE_MS: '30000',
+    GUARDRAILS_SELF_CONSISTENCY_SAMPLES: '3',
+    GUARDRAILS_STRATEGIES: strategies
+      ? Object.entries(strategies)
+          .map(([task, strategy]) => `${task}=${strategy}`)
+          .join(',')
+      : undefined,
+    ...env,
   });
-  consumers.push(consumer);
-  await consumer.joined;
+  const service = await createService(config, { logger, harm, auditDatabase });
+  services.push(service);
+  await service.ready;
+  const topics = topicsWithPrefix(prefix);
   const published: SuggestionSet[] = [];
-  const reader = await runConsumer({
-    kafka,
-    contract: suggestions,
-    groupId: uniqueName('reader'),
-    producer,
-    logger,
-    handle: async (set) => void published.push(set),
-  });
-  consumers.push(reader);
-  await reader.joined;
   const audits: AuditEvent[] = [];
-  const auditReader = await runConsumer({
-    kafka,
-    contract: auditTopic,
-    groupId: uniqueName('audit-reader'),
-    producer,
-    logger,
-    handle: async (event) => void audits.push(event),
-  });
-  consumers.push(auditReader);
-  await auditReader.joined;
-  return { contexts, suggestions, published, audits };
+  for (const [contract, into] of [
+    [topics.suggestions, published],
+    [topics.audit, audits],
+  ] as const) {
+    const reader = await runConsumer({
+      kafka,
+      contract: contract as TopicContract,
+      groupId: uniqueName('reader'),
+      producer,
+      logger,
+      handle: async (value) => void (into as unknown[]).push(value),
+    });
+    readers.push(reader);
+    await reader.joined;
+  }
+  return { service, contexts: topics.patientContext, published, audits };
 }
 
 function polypharmacyContext(): PatientContext {
@@ -204,7 +180,9 @@ async function deadLetters(topic: TopicContract, count = 1): Promise<KafkaMessag
 
 /** Starts the pipeline, sends it one polypharmacy context and waits for its suggestion set. */
 async function reviewOnePolypharmacyContext(strategies?: GuardrailsConfig['review']['strategies']) {
-  const { contexts, published, audits } = await startPipeline(inference.address, undefined, strategies);
+  const { service, contexts, published, audits } = await startPipeline(inference.address, {}, strategies);
+  // Ready as a load balancer sees it: every consumer in its group, the audit database answering.
+  expect((await fetch(`http://127.0.0.1:${service.httpPort}/readyz`)).status).toBe(200);
   const context = polypharmacyContext();
   await producer.send(contexts, [{ key: context.patient.pseudonym, value: context }]);
   const set = await waitFor(() => published.find((candidate) => candidate.contextId === context.contextId), {
@@ -377,7 +355,12 @@ describe('the guardrails pipeline', () => {
   });
 
   it('retries when inference is down, then dead-letters the context with the reason: nothing is lost', async () => {
-    const { contexts } = await startPipeline('127.0.0.1:1'); // nothing listens on port 1
+    // Nothing listens on port 1; a short budget, so the context reaches the DLQ in seconds.
+    const { contexts } = await startPipeline('127.0.0.1:1', {
+      GUARDRAILS_INFERENCE_DEADLINE_MS: '1000',
+      GUARDRAILS_CONTEXT_RETRY_BUDGET_MS: '3000',
+      GUARDRAILS_INFERENCE_MAX_ATTEMPTS: '2',
+    });
     const context = polypharmacyContext();
     await producer.send(contexts, [{ key: context.patient.pseudonym, value: context }]);
     const letters = await deadLetters(contexts);
