@@ -10,6 +10,8 @@ export const Header = {
   SchemaVersion: 'schema-version',
   CorrelationId: 'correlation-id',
   TraceParent: 'traceparent',
+  /** W3C Trace Context vendor state; sent only with the `traceparent` it belongs to. */
+  TraceState: 'tracestate',
   DeadLetterReason: 'dlq-reason',
   DeadLetterMessage: 'dlq-message',
   DeadLetterTopic: 'dlq-original-topic',
@@ -46,16 +48,23 @@ export function isTraceparent(value: string | undefined): value is string {
   return value !== undefined && /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/.test(value);
 }
 
-/** The headers a producer sends: content type, schema version, correlation id and trace context. */
+/**
+ * The headers a producer sends: content type, schema version, correlation id and trace context. The
+ * trace context is the one given (the sending span's, propagated); without a valid one (tracing off) a
+ * fresh `traceparent` still lets the message be followed.
+ */
 export function buildHeaders(options: {
   schemaVersion: string;
   correlationId?: string | undefined;
   traceparent?: string | undefined;
+  tracestate?: string | undefined;
 }): Record<string, string> {
+  const propagated = isTraceparent(options.traceparent);
   return {
     [Header.ContentType]: JSON_CONTENT_TYPE,
     [Header.SchemaVersion]: options.schemaVersion,
     [Header.CorrelationId]: options.correlationId ?? randomUUID(),
-    [Header.TraceParent]: isTraceparent(options.traceparent) ? options.traceparent : newTraceparent(),
+    [Header.TraceParent]: propagated ? options.traceparent! : newTraceparent(),
+    ...(propagated && options.tracestate ? { [Header.TraceState]: options.tracestate } : {}),
   };
 }

@@ -1,6 +1,10 @@
+import { SpanKind } from '@opentelemetry/api';
 import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import type { z } from 'zod';
 import { InvalidInputError } from '../errors/app-error.js';
+import { Attr } from '../tracing/attributes.js';
+import { injectTraceContext } from '../tracing/propagation.js';
+import { withSpan } from '../tracing/spans.js';
 import { summarizeIssues } from './decode-message.js';
 import { buildHeaders } from './headers.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, recordBatchBytes } from './message-size.js';
@@ -21,6 +25,7 @@ export interface OutgoingMessage<S extends z.ZodType> {
   key: string;
   value: z.input<S>;
   correlationId?: string | undefined;
+  /** Used only when no span is active to propagate (tracing off); a fresh one otherwise. */
   traceparent?: string | undefined;
 }
 
@@ -84,26 +89,48 @@ export function createTypedProducer(kafka: Kafka, options: TypedProducerOptions 
     maxMessageBytes,
     connect: () => producer.connect(),
     disconnect: () => producer.disconnect(),
-    async send(contract, messages) {
-      const encoded = messages.map((message, index) => {
-        const parsed = contract.schema.safeParse(message.value);
-        if (!parsed.success) {
-          throw new InvalidInputError(
-            `Message ${index} does not match ${contract.name}: ${summarizeIssues(parsed.error.issues)}`,
-          );
-        }
-        return {
-          key: message.key,
-          value: JSON.stringify(parsed.data),
-          headers: buildHeaders({
-            schemaVersion: contract.schemaVersion,
-            correlationId: message.correlationId,
-            traceparent: message.traceparent,
-          }),
-        };
-      });
-      await sendInChunks(contract.name, encoded);
-    },
+    // One PRODUCER span per send; its context travels in each message's headers, so the consumer's
+    // span continues this trace instead of starting one.
+    send: (contract, messages) =>
+      withSpan(
+        `send ${contract.name}`,
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            [Attr.MessagingSystem]: 'kafka',
+            [Attr.MessagingDestination]: contract.name,
+            [Attr.MessagingOperationType]: 'send',
+            [Attr.MessagingOperationName]: 'send',
+            [Attr.MessagingBatchCount]: messages.length,
+            ...(messages.length === 1 ? { [Attr.KafkaMessageKey]: messages[0]!.key } : {}),
+            ...(messages.length === 1 && messages[0]!.correlationId
+              ? { [Attr.MessagingConversationId]: messages[0]!.correlationId }
+              : {}),
+          },
+        },
+        async () => {
+          const trace = injectTraceContext({});
+          const encoded = messages.map((message, index) => {
+            const parsed = contract.schema.safeParse(message.value);
+            if (!parsed.success) {
+              throw new InvalidInputError(
+                `Message ${index} does not match ${contract.name}: ${summarizeIssues(parsed.error.issues)}`,
+              );
+            }
+            return {
+              key: message.key,
+              value: JSON.stringify(parsed.data),
+              headers: buildHeaders({
+                schemaVersion: contract.schemaVersion,
+                correlationId: message.correlationId,
+                traceparent: trace.traceparent ?? message.traceparent,
+                tracestate: trace.tracestate,
+              }),
+            };
+          });
+          await sendInChunks(contract.name, encoded);
+        },
+      ),
     async sendRaw(topic, messages, sendOptions = {}) {
       await sendInChunks(topic, messages, sendOptions.compression);
     },

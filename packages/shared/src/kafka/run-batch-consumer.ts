@@ -1,7 +1,11 @@
+import { type Link, SpanKind } from '@opentelemetry/api';
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
 import { AppError, describeError, ErrorCode } from '../errors/app-error.js';
 import { retry } from '../retry/retry.js';
+import { Attr } from '../tracing/attributes.js';
+import { extractTraceContext, spanContextOf } from '../tracing/propagation.js';
+import { withSpan } from '../tracing/spans.js';
 import type { DeadLetterReason } from './dead-letter.js';
 import { createDeadLetterWriter } from './dead-letter-writer.js';
 import { decodeMessage } from './decode-message.js';
@@ -215,22 +219,40 @@ export async function runBatchConsumer<S extends z.ZodType>(
         for (let start = 0; start < batch.messages.length; start += options.maxBatchSize) {
           if (!payload.isRunning() || payload.isStale()) return;
           const startedAt = performance.now();
-          const chunk = batch.messages
-            .slice(start, start + options.maxBatchSize)
-            .map((message) => decode(batch.partition, message));
-          for (const entry of chunk) {
-            if (!entry.invalid) continue;
-            await deadLetter(batch.partition, entry.message, entry.invalid);
-            options.onOutcome?.('dead-lettered', {
-              topic: contract.name,
-              reason: entry.invalid.code,
-              durationMs: performance.now() - startedAt,
-            });
-          }
-          await deliver(
-            payload,
-            chunk.filter((entry) => entry.item),
-            startedAt,
+          const messages = batch.messages.slice(start, start + options.maxBatchSize);
+          const chunk = messages.map((message) => decode(batch.partition, message));
+          // One CONSUMER span per chunk; its messages came from many traces, so they are links, not parents.
+          await withSpan(
+            `process ${contract.name}`,
+            {
+              kind: SpanKind.CONSUMER,
+              links: traceLinksOf(messages),
+              attributes: {
+                [Attr.MessagingSystem]: 'kafka',
+                [Attr.MessagingDestination]: contract.name,
+                [Attr.MessagingOperationType]: 'process',
+                [Attr.MessagingOperationName]: 'process',
+                [Attr.MessagingConsumerGroup]: groupId,
+                [Attr.MessagingPartition]: String(batch.partition),
+                [Attr.MessagingBatchCount]: messages.length,
+              },
+            },
+            async () => {
+              for (const entry of chunk) {
+                if (!entry.invalid) continue;
+                await deadLetter(batch.partition, entry.message, entry.invalid);
+                options.onOutcome?.('dead-lettered', {
+                  topic: contract.name,
+                  reason: entry.invalid.code,
+                  durationMs: performance.now() - startedAt,
+                });
+              }
+              await deliver(
+                payload,
+                chunk.filter((entry) => entry.item),
+                startedAt,
+              );
+            },
           );
           // The chunk is done (handled or dead-lettered): commit it before the next one.
           payload.resolveOffset(chunk[chunk.length - 1]!.message.offset);
@@ -256,4 +278,12 @@ export async function runBatchConsumer<S extends z.ZodType>(
       logger.info('batch consumer stopped');
     },
   };
+}
+
+/** Links to the traces that sent these messages (those whose headers name one). */
+function traceLinksOf(messages: readonly KafkaMessage[]): Link[] {
+  return messages.flatMap((message) => {
+    const spanContext = spanContextOf(extractTraceContext(decodeHeaders(message.headers)));
+    return spanContext ? [{ context: spanContext }] : [];
+  });
 }

@@ -1,8 +1,12 @@
+import { SpanKind } from '@opentelemetry/api';
 import type { EachMessagePayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { AppError, describeError, ErrorCode } from '../errors/app-error.js';
 import { defaultRetryOptions, type RetryOptions, retry } from '../retry/retry.js';
+import { Attr } from '../tracing/attributes.js';
+import { extractTraceContext } from '../tracing/propagation.js';
+import { withSpan } from '../tracing/spans.js';
 import { createDeadLetterWriter } from './dead-letter-writer.js';
 import { decodeMessage } from './decode-message.js';
 import { decodeHeaders, Header } from './headers.js';
@@ -122,9 +126,43 @@ export async function runConsumer<S extends z.ZodType>(
     now: options.now ?? (() => new Date()),
   });
 
-  const processMessage = async (payload: EachMessagePayload): Promise<MessageOutcome> => {
+  // One CONSUMER span per message, the child of the producer's span named in its headers: everything
+  // the handler does (its own produces included) stays in the trace that sent the message.
+  const processMessage = (payload: EachMessagePayload): Promise<MessageOutcome> => {
     const { topic, partition, message } = payload;
     const headers = decodeHeaders(message.headers);
+    return withSpan(
+      `process ${topic}`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent: extractTraceContext(headers),
+        attributes: {
+          [Attr.MessagingSystem]: 'kafka',
+          [Attr.MessagingDestination]: topic,
+          [Attr.MessagingOperationType]: 'process',
+          [Attr.MessagingOperationName]: 'process',
+          [Attr.MessagingConsumerGroup]: groupId,
+          [Attr.MessagingPartition]: String(partition),
+          [Attr.KafkaOffset]: Number(message.offset),
+          ...(message.key ? { [Attr.KafkaMessageKey]: message.key.toString() } : {}),
+          ...(headers[Header.CorrelationId]
+            ? { [Attr.MessagingConversationId]: headers[Header.CorrelationId] }
+            : {}),
+        },
+      },
+      async (span) => {
+        const outcome = await handleMessage(payload, headers);
+        span.setAttribute(Attr.Outcome, outcome);
+        return outcome;
+      },
+    );
+  };
+
+  const handleMessage = async (
+    payload: EachMessagePayload,
+    headers: Record<string, string>,
+  ): Promise<MessageOutcome> => {
+    const { topic, partition, message } = payload;
     const decoded = decodeMessage(contract, message.value, headers);
     if (!decoded.ok) {
       await deadLetter(partition, message, { code: decoded.reason, message: decoded.message, attempts: 0 });

@@ -1,5 +1,6 @@
 import type { Logger } from '@aloe/shared/logging';
 import type { AuditEvent, SuggestionSet } from '@aloe/shared/schemas';
+import { Attr, SpanKind, withSpan } from '@aloe/shared/tracing';
 import type { Bundle } from '@medplum/fhirtypes';
 import { buildAuditEvent } from '../audit/audit-event.js';
 import { assertAiDisclaimer } from '../cards/ai-label.js';
@@ -28,18 +29,38 @@ export interface ApplySuggestionsDeps {
  * redelivery, an unchanged chart reopened) writes nothing: the EHR already holds its suggestions (and
  * the conditional creates would match them), and a set older than what the EHR holds is not written.
  */
-export async function applySuggestions(set: SuggestionSet, deps: ApplySuggestionsDeps): Promise<void> {
+export function applySuggestions(set: SuggestionSet, deps: ApplySuggestionsDeps): Promise<void> {
+  // In the trace of the context the set answers: the suggestions message carried it here.
+  return withSpan(
+    'write-back',
+    {
+      attributes: {
+        [Attr.SuggestionSetId]: set.setId,
+        [Attr.ContextId]: set.contextId,
+        [Attr.PatientPseudonym]: set.patient.pseudonym,
+      },
+    },
+    async (span) => {
+      span.setAttribute(Attr.Outcome, await writeSet(set, deps));
+    },
+  );
+}
+
+async function writeSet(
+  set: SuggestionSet,
+  deps: ApplySuggestionsDeps,
+): Promise<'stale' | 'nothing-to-write' | 'written'> {
   assertAiDisclaimer(set);
   await deps.cards.put(set);
   const logFields = { setId: set.setId, contextId: set.contextId, patientPseudonym: set.patient.pseudonym };
-  const earlier = await deps.readEarlier(set);
+  const earlier = await withSpan('ehr.read earlier-writes', {}, () => deps.readEarlier(set));
   const superseding = supersedeEarlier(set, earlier);
   if (superseding.stale) {
     deps.logger.info(
       logFields,
       'a newer analysis of the chart is already in the EHR; this set is not written',
     );
-    return;
+    return 'stale';
   }
   const writeBack = set.writeBack ?? { allowed: true };
   if (!writeBack.allowed)
@@ -53,12 +74,16 @@ export async function applySuggestions(set: SuggestionSet, deps: ApplySuggestion
       { ...logFields, suggestions: set.suggestions.length },
       'nothing to write back (all blocked, withheld or none)',
     );
-    return;
+    return 'nothing-to-write';
   }
   const bundle: Bundle = { resourceType: 'Bundle', type: 'transaction', entry: entries };
   assertValidBundle(bundle);
   const startedAt = performance.now();
-  const result = await deps.submit(bundle);
+  const result = await withSpan(
+    'ehr.write transaction',
+    { kind: SpanKind.CLIENT, attributes: { [Attr.EhrResources]: entries.length } },
+    () => deps.submit(bundle),
+  );
   await deps.audit(
     buildAuditEvent(
       {
@@ -94,4 +119,5 @@ export async function applySuggestions(set: SuggestionSet, deps: ApplySuggestion
     },
     'suggestions written back',
   );
+  return 'written';
 }

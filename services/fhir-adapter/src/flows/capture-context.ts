@@ -6,6 +6,7 @@ import {
   type PatientContext,
   type TaskKind,
 } from '@aloe/shared/schemas';
+import { Attr, withSpan } from '@aloe/shared/tracing';
 import type { Prefetched } from '../context/from-prefetch.js';
 import { normalizePatientContext } from '../context/normalize-patient-context.js';
 import { emptyRecord, type PatientRecord } from '../context/patient-record.js';
@@ -39,14 +40,36 @@ export interface CaptureRequest {
 /** Reads a patient's record from the EHR (what the prefetch lacks) and returns it as a validated PatientContext. */
 export async function captureContext(deps: CaptureDeps, request: CaptureRequest): Promise<PatientContext> {
   const now = deps.now();
-  const record = await readPatientRecord(
-    await deps.client(),
-    request.patientId,
-    { ...deps.read, includeNotes: request.includeNotes ?? deps.read.includeNotes, now },
-    request.prefetched,
+  // The span names the patient by pseudonym only: a tracing backend is not a place for EHR ids.
+  const record = await withSpan(
+    'ehr.read patient-record',
+    {
+      attributes: {
+        [Attr.PatientPseudonym]: pseudonymize(deps.pseudonymKey, deps.fhirBase, request.patientId),
+        [Attr.EhrPrefetched]: Object.keys(request.prefetched ?? {}).length > 0,
+      },
+    },
+    async (span) => {
+      const read = await readPatientRecord(
+        await deps.client(),
+        request.patientId,
+        { ...deps.read, includeNotes: request.includeNotes ?? deps.read.includeNotes, now },
+        request.prefetched,
+      );
+      span.setAttribute(Attr.EhrResources, resourcesIn(read));
+      return read;
+    },
   );
   return contextFromRecord(deps, record, request, now);
 }
+
+/** How many resources a record holds (the patient and every list). */
+const resourcesIn = (record: PatientRecord) =>
+  1 +
+  Object.values(record).reduce(
+    (sum: number, value) => sum + (Array.isArray(value) && value !== record.omitted ? value.length : 0),
+    0,
+  );
 
 /**
  * The context of what the EHR sent alone (the prefetch, no reads), for when the EHR cannot be read:

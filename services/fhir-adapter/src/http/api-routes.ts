@@ -1,7 +1,8 @@
 import { InvalidInputError } from '@aloe/shared/errors';
 import { requireBearer } from '@aloe/shared/http';
 import { FHIR_ID, FhirId, TaskKind } from '@aloe/shared/schemas';
-import { type RequestHandler, Router } from 'express';
+import { Attr, type Span, withHttpServerSpan } from '@aloe/shared/tracing';
+import { type RequestHandler, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { AnalysisRequest } from '../flows/publish-context.js';
 
@@ -26,22 +27,37 @@ export function createApiRoutes(deps: ApiRoutesDeps): Router {
       ? (_request, _response, next) => next()
       : requireBearer([deps.apiToken], { what: 'the API (FHIR_ADAPTER_API_TOKEN)' });
 
-  router.post('/api/v1/patients/:id/analyze', authenticate, async (request, response) => {
-    const patientId = PatientId.safeParse(request.params.id);
-    if (!patientId.success) throw new InvalidInputError('patient id: must be a FHIR id');
-    const body = AnalyzeBody.safeParse(request.body);
-    if (!body.success) throw new InvalidInputError('tasks: must be medication-safety, care-gaps or summary');
-    const { contextId } = await deps.requestAnalysis({
-      patientId: patientId.data,
-      trigger: { kind: 'api' },
-      tasks: body.data?.tasks ?? ['medication-safety', 'care-gaps', 'summary'],
-    });
-    response.status(202).json({ contextId, status: 'accepted' });
-  });
+  // Each trigger is the root of its context's trace (or continues the caller's, given a traceparent).
+  const ANALYZE = '/api/v1/patients/:id/analyze';
+  router.post(ANALYZE, authenticate, (request, response) =>
+    withHttpServerSpan(request, ANALYZE, async (span) => {
+      span.setAttribute(Attr.Trigger, 'api');
+      const patientId = PatientId.safeParse(request.params.id);
+      if (!patientId.success) throw new InvalidInputError('patient id: must be a FHIR id');
+      const body = AnalyzeBody.safeParse(request.body);
+      if (!body.success)
+        throw new InvalidInputError('tasks: must be medication-safety, care-gaps or summary');
+      const { contextId } = await deps.requestAnalysis({
+        patientId: patientId.data,
+        trigger: { kind: 'api' },
+        tasks: body.data?.tasks ?? ['medication-safety', 'care-gaps', 'summary'],
+      });
+      span.setAttribute(Attr.ContextId, contextId);
+      response.status(202).json({ contextId, status: 'accepted' });
+    }),
+  );
 
   // FHIR R4 Subscription, rest-hook with payload application/fhir+json.
-  router.post('/fhir/subscription-notification', authenticate, async (request, response) => {
-    const resource = request.body as
+  const NOTIFICATION = '/fhir/subscription-notification';
+  router.post(NOTIFICATION, authenticate, (request, response) =>
+    withHttpServerSpan(request, NOTIFICATION, (span) => {
+      span.setAttribute(Attr.Trigger, 'subscription');
+      return notified(request.body, response, span);
+    }),
+  );
+
+  const notified = async (body: unknown, response: Response, span: Span) => {
+    const resource = body as
       | {
           resourceType?: string;
           id?: string;
@@ -66,8 +82,9 @@ export function createApiRoutes(deps: ApiRoutesDeps): Router {
       trigger: { kind: 'subscription' },
       tasks: ['medication-safety', 'care-gaps', 'summary'],
     });
+    span.setAttribute(Attr.ContextId, contextId);
     response.status(202).json({ contextId, status: 'accepted' });
-  });
+  };
 
   return router;
 }

@@ -16,6 +16,7 @@ import {
   type PatientContext,
   type TaskKind,
 } from '@aloe/shared/schemas';
+import { Attr, activeSpan, withHttpServerSpan } from '@aloe/shared/tracing';
 import { type Request, type RequestHandler, type Response, Router } from 'express';
 import { buildAuditEvent } from '../audit/audit-event.js';
 import type { CardStore } from '../cards/card-store.js';
@@ -96,16 +97,21 @@ export function createCdsRoutes(deps: CdsRoutesDeps): Router {
     response.json({ services: CDS_SERVICES });
   });
 
-  router.post('/cds-services/:id', authenticate, async (request, response) => {
-    const call: CallFacts = { service: String(request.params.id) };
-    try {
-      await answerHook(request, response, call);
-    } catch (error) {
-      recordCall(response, call, error);
-      throw error;
-    }
-    recordCall(response, call);
-  });
+  // A hook call is a trigger: the root of the chart's trace, or a child of the EHR's own traceparent.
+  const HOOK = '/cds-services/:id';
+  router.post(HOOK, authenticate, (request, response) =>
+    withHttpServerSpan(request, HOOK, async (span) => {
+      span.setAttribute(Attr.Trigger, 'cds-hook');
+      const call: CallFacts = { service: String(request.params.id) };
+      try {
+        await answerHook(request, response, call);
+      } catch (error) {
+        recordCall(response, call, error);
+        throw error;
+      }
+      recordCall(response, call);
+    }),
+  );
 
   /** The hook call's answer; what it learns of the call goes into `facts`, for the audit. */
   const answerHook = async (request: Request, response: Response, facts: CallFacts) => {
@@ -128,6 +134,7 @@ export function createCdsRoutes(deps: CdsRoutesDeps): Router {
     const { patientId } = call.context;
     const pseudonym = deps.pseudonymOf(patientId);
     facts.pseudonym = pseudonym;
+    activeSpan().setAttributes({ [Attr.CdsHook]: call.hook, [Attr.PatientPseudonym]: pseudonym });
     facts.patientRef = `Patient/${patientId}`;
     facts.userRef = call.context.userId;
     const prefetched = fromPrefetch(call.prefetch ?? undefined, patientId);
@@ -158,6 +165,7 @@ export function createCdsRoutes(deps: CdsRoutesDeps): Router {
       );
       return deps.chartFromPrefetch(capture);
     });
+    activeSpan().setAttribute(Attr.ContextId, chart.contextId);
     const report = checkChart(chart, drafts.items, deps.now());
     await deps.cards
       .putKnowledge(report)

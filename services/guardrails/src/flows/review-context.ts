@@ -13,6 +13,7 @@ import {
   SuggestionSet,
   type TaskKind,
 } from '@aloe/shared/schemas';
+import { Attr, withSpan } from '@aloe/shared/tracing';
 import type { AuditStore } from '../audit/audit-store.js';
 import type { StoredRow } from '../audit/hash-chain.js';
 import { PROTO_STRATEGY, reasoningIn, strategyFor, voteOnActions } from '../inference/strategy.js';
@@ -135,7 +136,26 @@ function writeBackFor(context: PatientContext, deps: Pick<ReviewDeps, 'writeBack
  * audited set is published again (the EHR write is idempotent). A context id reused for another patient is
  * refused.
  */
-export async function reviewContext(
+export function reviewContext(
+  context: PatientContext,
+  deps: ReviewDeps,
+  signal?: AbortSignal,
+): Promise<SuggestionSet> {
+  // The spans of a review name the context and the pseudonym; never the chart, prompt or output text.
+  return withSpan(
+    'review context',
+    {
+      attributes: {
+        [Attr.ContextId]: context.contextId,
+        [Attr.PatientPseudonym]: context.patient.pseudonym,
+        [Attr.Trigger]: context.trigger.kind,
+      },
+    },
+    () => review(context, deps, signal),
+  );
+}
+
+async function review(
   context: PatientContext,
   deps: ReviewDeps,
   signal?: AbortSignal,
@@ -166,7 +186,11 @@ export async function reviewContext(
   }
 
   const startedAt = performance.now();
-  const { context: safeContext, findings: inputFindings } = runInputRails(context);
+  const { context: safeContext, findings: inputFindings } = await withSpan('rails.input', {}, (span) => {
+    const railed = runInputRails(context);
+    span.setAttribute(Attr.RailFindings, railed.findings.length);
+    return railed;
+  });
   const inputRailsMs = performance.now() - startedAt;
   const strategy = strategyFor(safeContext.tasks, deps.strategies);
   const { prompt, contract, request } = inferenceRequestFor(safeContext, { ...deps, strategy });
@@ -198,8 +222,12 @@ export async function reviewContext(
     severity: suggestion.severity,
     actions: suggestion.actions,
   }));
-  const railed = await runOutputRailsWithModel(safeContext, candidates, deps.harm);
-  const { suggestions, coverage } = completeWithKnowledge(safeContext, railed);
+  const { suggestions, coverage } = await withSpan('rails.output', {}, async (span) => {
+    const railed = await runOutputRailsWithModel(safeContext, candidates, deps.harm);
+    const completed = completeWithKnowledge(safeContext, railed);
+    span.setAttribute(Attr.Suggestions, completed.suggestions.length);
+    return completed;
+  });
   const outputRailsMs = performance.now() - railsStartedAt;
 
   const cited = new Set(suggestions.flatMap((suggestion) => suggestion.citations));
@@ -262,43 +290,47 @@ export async function reviewContext(
         ? sha256(renderedPrompts.map((prompt) => prompt.sha256).join('\n'))
         : undefined;
   const recordedAt = deps.now().toISOString();
-  const appended = await deps.audit.append({
-    kind: 'decision',
-    dedupeKey: context.contextId,
-    recordedAt,
-    patientPseudonym: context.patient.pseudonym,
-    modelId: model.id,
-    verdict: worst,
-    ruleIds,
-    payload: {
-      contextHash: sha256(canonicalJson(context)),
-      contextFingerprint: fingerprint,
-      promptHash: renderedPromptHash ?? sha256(promptText),
-      promptHashOf: renderedPromptHash ? 'rendered prompt' : 'messages',
-      messagesHash: sha256(promptText),
-      prompt: request.messages,
-      renderedPrompts,
-      jsonSchema: contract.jsonSchema,
-      model,
-      harmRail: deps.harm.id,
-      params: {
-        temperature: deps.temperature,
-        maxTokens: deps.maxTokens,
-        strategy,
-        seed: request.sampling?.seed,
+  const appended = await withSpan('audit.append', { attributes: { [Attr.Verdict]: worst } }, async (span) => {
+    const row = await deps.audit.append({
+      kind: 'decision',
+      dedupeKey: context.contextId,
+      recordedAt,
+      patientPseudonym: context.patient.pseudonym,
+      modelId: model.id,
+      verdict: worst,
+      ruleIds,
+      payload: {
+        contextHash: sha256(canonicalJson(context)),
+        contextFingerprint: fingerprint,
+        promptHash: renderedPromptHash ?? sha256(promptText),
+        promptHashOf: renderedPromptHash ? 'rendered prompt' : 'messages',
+        messagesHash: sha256(promptText),
+        prompt: request.messages,
+        renderedPrompts,
+        jsonSchema: contract.jsonSchema,
+        model,
+        harmRail: deps.harm.id,
+        params: {
+          temperature: deps.temperature,
+          maxTokens: deps.maxTokens,
+          strategy,
+          seed: request.sampling?.seed,
+        },
+        strategy: {
+          name: strategy,
+          samples: samples.length,
+          ...(vote ? { votes: vote.votes, chosenSample: vote.chosen } : {}),
+        },
+        reasoning,
+        rawOutput: vote ? samples[vote.chosen]?.answer : response.json,
+        inputFindings,
+        omittedItems: prompt.omitted,
+        suggestionSet: set,
+        inferenceTimings: response.timings,
       },
-      strategy: {
-        name: strategy,
-        samples: samples.length,
-        ...(vote ? { votes: vote.votes, chosenSample: vote.chosen } : {}),
-      },
-      reasoning,
-      rawOutput: vote ? samples[vote.chosen]?.answer : response.json,
-      inputFindings,
-      omittedItems: prompt.omitted,
-      suggestionSet: set,
-      inferenceTimings: response.timings,
-    },
+    });
+    span.setAttribute(Attr.AuditSeq, row.seq);
+    return row;
   });
   await deps.publish(set);
   await deps.publishAudit(decisionAuditEvent(context, set, { recordedAt, verdict: worst, ruleIds }));

@@ -6,6 +6,7 @@ import {
   loadInferenceProto,
 } from '@aloe/shared/grpc';
 import { type RetryOptions, retry } from '@aloe/shared/retry';
+import { Attr, injectGrpcMetadata, SpanKind, withSpan } from '@aloe/shared/tracing';
 import * as grpc from '@grpc/grpc-js';
 import { type CircuitBreaker, createCircuitBreaker } from './circuit-breaker.js';
 
@@ -49,20 +50,37 @@ export function createInferenceCaller(options: {
     options.breaker ??
     createCircuitBreaker({ name: 'the inference service', threshold: 5, cooldownMs: 10_000 });
 
+  // One CLIENT span per attempt; its context goes in the call's metadata, so the server's span is its child.
   const once = (request: GenerateRequest, { signal, deadline }: InferenceCallOptions) =>
-    new Promise<GenerateResponse__Output>((resolve, reject) => {
-      const call = client.Generate(
-        request,
-        { deadline: callDeadline(Date.now(), options.deadlineMs, deadline) },
-        (error, response) => {
-          signal?.removeEventListener('abort', onAbort);
-          if (error) reject(fromGrpcStatus(error.code, error.details));
-          else resolve(response!);
+    withSpan(
+      'aloe.inference.v1.Inference/Generate',
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          [Attr.RpcSystem]: 'grpc',
+          [Attr.RpcService]: 'aloe.inference.v1.Inference',
+          [Attr.RpcMethod]: 'Generate',
+          // An id the caller chose (the context id, in a review); never the prompt.
+          [Attr.InferenceRequestId]: request.requestId ?? '',
         },
-      );
-      const onAbort = () => call.cancel();
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+      },
+      (span) =>
+        new Promise<GenerateResponse__Output>((resolve, reject) => {
+          const call = client.Generate(
+            request,
+            injectGrpcMetadata(new grpc.Metadata()),
+            { deadline: callDeadline(Date.now(), options.deadlineMs, deadline) },
+            (error, response) => {
+              signal?.removeEventListener('abort', onAbort);
+              span.setAttribute(Attr.RpcGrpcStatusCode, error ? error.code : grpc.status.OK);
+              if (error) reject(fromGrpcStatus(error.code, error.details));
+              else resolve(response!);
+            },
+          );
+          const onAbort = () => call.cancel();
+          signal?.addEventListener('abort', onAbort, { once: true });
+        }),
+    );
 
   return {
     generate: (request, callOptions = {}) =>

@@ -1,6 +1,7 @@
 import { AppError, ErrorCode, QueueFullError, toGrpcStatus } from '@aloe/shared/errors';
 import type { InferenceHandlers, ModelInfo } from '@aloe/shared/grpc';
 import type { Logger } from '@aloe/shared/logging';
+import { Attr, extractGrpcMetadata, type Span, SpanKind, withSpan } from '@aloe/shared/tracing';
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import type { InferenceResult } from '../generate/run-inference.js';
 import type { InferenceRequest } from '../generate/types.js';
@@ -74,14 +75,32 @@ export function createInferenceHandlers(deps: HandlerDeps): InferenceHandlers {
     }
   };
 
+  // The SERVER span of a call, the child of the caller's span named in its metadata (the trace of the
+  // patient context being reviewed). It covers queueing and generation; a failure carries its code.
+  const inServerSpan = <T>(method: string, metadata: Metadata, work: (span: Span) => Promise<T>) =>
+    withSpan(
+      `aloe.inference.v1.Inference/${method}`,
+      {
+        kind: SpanKind.SERVER,
+        parent: extractGrpcMetadata(metadata),
+        attributes: {
+          [Attr.RpcSystem]: 'grpc',
+          [Attr.RpcService]: 'aloe.inference.v1.Inference',
+          [Attr.RpcMethod]: method,
+        },
+      },
+      work,
+    );
+
   return {
     Generate(call, callback) {
       const { signal, dispose } = signalForCall(call);
       let request: InferenceRequest | undefined;
-      (async () => {
+      inServerSpan('Generate', call.metadata, (span) => {
         request = parseGenerateRequest(call.request, deps.defaults);
+        span.setAttribute(Attr.InferenceRequestId, request.requestId);
         return requireRuntime().run(request, { signal });
-      })()
+      })
         .then((result) => {
           record('Generate', status.OK, request, result);
           callback(null, toGenerateResponse(result));
@@ -97,15 +116,16 @@ export function createInferenceHandlers(deps: HandlerDeps): InferenceHandlers {
     GenerateStream(call) {
       const { signal, dispose } = signalForCall(call);
       let request: InferenceRequest | undefined;
-      (async () => {
+      inServerSpan('GenerateStream', call.metadata, (span) => {
         request = parseGenerateRequest(call.request, deps.defaults);
+        span.setAttribute(Attr.InferenceRequestId, request.requestId);
         return requireRuntime().run(request, {
           signal,
           onTextChunk: (text) => {
             if (!call.cancelled) call.write({ textDelta: text });
           },
         });
-      })()
+      })
         .then((result) => {
           record('GenerateStream', status.OK, request, result);
           call.write({ final: toGenerateResponse(result) });
