@@ -41,7 +41,8 @@ RUN sh infra/docker/npm-install.sh --omit=dev -w @aloe/fhir-adapter && \
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
-    FHIR_ADAPTER_HTTP_PORT=8081
+    FHIR_ADAPTER_HTTP_PORT=8081 \
+    FHIR_ADAPTER_METRICS_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=prod-deps /src/package.json ./
 COPY --from=prod-deps /src/node_modules/ node_modules/
@@ -59,7 +60,7 @@ COPY infra/docker/http-health.mjs infra/docker/
 # uid 1000 is the node user of the base image; numeric, so Kubernetes can check runAsNonRoot.
 USER 1000:1000
 WORKDIR /app/services/fhir-adapter
-EXPOSE 8081
+EXPOSE 8081 9466
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "/app/infra/docker/http-health.mjs", "FHIR_ADAPTER_HTTP_PORT", "8081"]
 CMD ["node", "dist/main.js"]

@@ -1,16 +1,18 @@
 // Docker HEALTHCHECK for the inference service: the standard grpc.health.v1.Health/Check answers
 // SERVING (the service says NOT_SERVING until its model has loaded, and again while it shuts down).
-// The port is read from the service's own variable, so a changed port keeps its check.
-// usage: node grpc-health.mjs <port variable> <default port> [service]   (exit 0 serving, 1 not)
+// The port is read from the service's own variables, the first one set winning, so a changed port keeps
+// its check: INFERENCE_HEALTH_PORT (plain-text Health beside a TLS gRPC port) before INFERENCE_GRPC_PORT.
+// usage: node grpc-health.mjs <port variable>[,<port variable>…] <default port> [service]
+//        (exit 0 serving, 1 not)
 import * as grpc from '@grpc/grpc-js';
 import healthCheck from 'grpc-health-check';
 
-const [variable = '', fallback = '', service = ''] = process.argv.slice(2);
-const port = Number(process.env[variable] || fallback);
+const [variables = '', fallback = '', service = ''] = process.argv.slice(2);
+const variable = variables.split(',').find((name) => process.env[name]);
+const given = variable ? process.env[variable] : fallback;
+const port = Number(given);
 if (!Number.isInteger(port) || port <= 0 || port > 65_535) {
-  console.error(
-    `grpc-health: no port in ${variable} or the default (got "${process.env[variable] ?? fallback}")`,
-  );
+  console.error(`grpc-health: no port in ${variables} or the default (got "${given}")`);
   process.exit(1);
 }
 const Health = grpc.makeGenericClientConstructor(healthCheck.service, 'grpc.health.v1.Health');

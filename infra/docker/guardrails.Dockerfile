@@ -48,6 +48,7 @@ RUN sh infra/docker/npm-install.sh --omit=dev -w @aloe/guardrails && \
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     GUARDRAILS_HTTP_PORT=8082 \
+    GUARDRAILS_METRICS_HOST=0.0.0.0 \
     GUARDRAILS_HARM_MODEL_DIR=/app/models/all-minilm-l6-v2-q
 WORKDIR /app
 COPY --from=prod-deps /src/package.json ./
@@ -69,7 +70,7 @@ WORKDIR /app/services/guardrails
 RUN node /app/infra/docker/guardrails/distil-harm-table.mjs /app/models/all-minilm-l6-v2-q
 # uid 1000 is the node user of the base image; numeric, so Kubernetes can check runAsNonRoot.
 USER 1000:1000
-EXPOSE 8082
+EXPOSE 8082 9465
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "/app/infra/docker/http-health.mjs", "GUARDRAILS_HTTP_PORT", "8082"]
 CMD ["node", "dist/main.js"]

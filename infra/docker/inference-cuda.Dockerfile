@@ -59,6 +59,7 @@ COPY --from=node /usr/local/bin/node /usr/local/bin/node
 ENV NODE_ENV=production \
     INFERENCE_HOST=0.0.0.0 \
     INFERENCE_GRPC_PORT=50051 \
+    INFERENCE_METRICS_HOST=0.0.0.0 \
     INFERENCE_MODELS_DIR=/models \
     INFERENCE_GPU=cuda \
     NVIDIA_VISIBLE_DEVICES=all \
@@ -85,5 +86,5 @@ WORKDIR /app/services/inference
 EXPOSE 50051 9464
 # Serving only once the model has loaded: a 40 GB model can take minutes (an hf: download, longer).
 HEALTHCHECK --interval=15s --timeout=6s --start-period=10m --retries=3 \
-  CMD ["node", "/app/infra/docker/grpc-health.mjs", "INFERENCE_GRPC_PORT", "50051"]
+  CMD ["node", "/app/infra/docker/grpc-health.mjs", "INFERENCE_HEALTH_PORT,INFERENCE_GRPC_PORT", "50051"]
 CMD ["node", "dist/main.js"]

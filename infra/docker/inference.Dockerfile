@@ -42,6 +42,7 @@ FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     INFERENCE_HOST=0.0.0.0 \
     INFERENCE_GRPC_PORT=50051 \
+    INFERENCE_METRICS_HOST=0.0.0.0 \
     INFERENCE_MODELS_DIR=/models \
     INFERENCE_GPU=cpu
 WORKDIR /app
@@ -64,5 +65,5 @@ WORKDIR /app/services/inference
 EXPOSE 50051 9464
 # Serving only once the model has loaded: a 40 GB model can take minutes (an hf: download, longer).
 HEALTHCHECK --interval=15s --timeout=6s --start-period=10m --retries=3 \
-  CMD ["node", "/app/infra/docker/grpc-health.mjs", "INFERENCE_GRPC_PORT", "50051"]
+  CMD ["node", "/app/infra/docker/grpc-health.mjs", "INFERENCE_HEALTH_PORT,INFERENCE_GRPC_PORT", "50051"]
 CMD ["node", "dist/main.js"]

@@ -196,7 +196,7 @@ const selects = (selector: Record<string, string>, labels: Record<string, string
     });
 
     it('runs inference on GPUs with its model volume and native gRPC probes on grpc.health.v1', () => {
-      for (const { name, manifests } of scenarios) {
+      for (const { name, manifests, external } of scenarios) {
         const inference = byKind(manifests, 'Deployment').find(
           (item) => item.metadata?.name === 'aloe-inference',
         );
@@ -211,15 +211,90 @@ const selects = (selector: Record<string, string>, labels: Record<string, string
         });
         expect(spec.nodeSelector).toBeDefined();
         expect(container.volumeMounts).toContainEqual({ name: 'models', mountPath: '/models' });
-        expect(container.startupProbe?.grpc).toEqual({ port: 50051 });
+        // The kubelet's grpc probes speak no TLS: over TLS (production) they ask the plain-text health port.
+        const { env } = resolveContainerEnv(container as never, manifests, external);
+        const probePort = name === 'production' ? 50052 : 50051;
+        expect(env.INFERENCE_HEALTH_PORT).toBe(name === 'production' ? '50052' : undefined);
+        expect(container.startupProbe?.grpc).toEqual({ port: probePort });
         expect(container.readinessProbe?.grpc).toEqual({
-          port: 50051,
+          port: probePort,
           service: 'aloe.inference.v1.Inference',
         });
-        expect(container.livenessProbe?.grpc).toEqual({ port: 50051 });
+        expect(container.livenessProbe?.grpc).toEqual({ port: probePort });
         expect((inference?.spec as { strategy?: { type: string } } | undefined)?.strategy?.type).toBe(
           'Recreate',
         );
+      }
+    });
+
+    it('mounts every file a service variable names, over gRPC TLS from the Secret tls.grpc names', () => {
+      type Mounted = { name: string; mountPath: string };
+      type Volume = { name: string; secret?: { secretName: string } };
+      const tlsSecrets: Record<string, Record<string, string>> = {};
+      for (const { name, manifests, external } of scenarios) {
+        for (const deployment of byKind(manifests, 'Deployment')) {
+          const spec = podSpecOf(deployment);
+          const container = spec.containers[0] as { name: string; volumeMounts?: Mounted[] };
+          const { env } = resolveContainerEnv(container as never, manifests, external);
+          for (const [variable, path] of Object.entries(env).filter(([key]) => key.endsWith('_FILE'))) {
+            const mount = container.volumeMounts?.find((item) => path.startsWith(`${item.mountPath}/`));
+            const volume = (spec.volumes as Volume[] | undefined)?.find((item) => item.name === mount?.name);
+            expect({ [`${name} ${variable}`]: volume?.secret?.secretName !== undefined }).toEqual({
+              [`${name} ${variable}`]: true,
+            });
+            // The keys of a kubernetes.io/tls Secret, as cert-manager writes it.
+            expect(['tls.crt', 'tls.key', 'ca.crt']).toContain(path.slice(path.lastIndexOf('/') + 1));
+            const label = `${name} ${container.name}`;
+            tlsSecrets[label] = { ...tlsSecrets[label], [variable]: volume?.secret?.secretName ?? '' };
+          }
+        }
+      }
+      // The pilot talks plain text; production mutual TLS, each side with its own Secret.
+      expect(tlsSecrets).toEqual({
+        'production inference': {
+          INFERENCE_GRPC_TLS_CERT_FILE: 'aloe-inference-grpc-tls',
+          INFERENCE_GRPC_TLS_KEY_FILE: 'aloe-inference-grpc-tls',
+          INFERENCE_GRPC_TLS_CLIENT_CA_FILE: 'aloe-inference-grpc-tls',
+        },
+        'production guardrails': {
+          GUARDRAILS_INFERENCE_TLS_CA_FILE: 'aloe-guardrails-grpc-tls',
+          GUARDRAILS_INFERENCE_TLS_CERT_FILE: 'aloe-guardrails-grpc-tls',
+          GUARDRAILS_INFERENCE_TLS_KEY_FILE: 'aloe-guardrails-grpc-tls',
+        },
+      });
+    });
+
+    it('serves every service’s /metrics on the pod’s address, on a port named metrics of pod and Service', () => {
+      for (const { name, manifests, external } of scenarios) {
+        for (const deployment of byKind(manifests, 'Deployment')) {
+          const container = podSpecOf(deployment).containers[0] as {
+            name: string;
+            ports: { name: string; containerPort: number }[];
+          };
+          const { env } = resolveContainerEnv(container as never, manifests, external);
+          const prefix = container.name.toUpperCase().replace('-', '_');
+          const label = `${name} ${container.name}`;
+          expect({ [label]: env[`${prefix}_METRICS_HOST`] }).toEqual({ [label]: '0.0.0.0' });
+          const port = Number(env[`${prefix}_METRICS_PORT`]);
+          expect(container.ports).toContainEqual({ name: 'metrics', containerPort: port, protocol: 'TCP' });
+          const annotations = (
+            deployment.spec as { template: { metadata: { annotations: Record<string, string> } } }
+          ).template.metadata.annotations;
+          expect(annotations).toMatchObject({
+            'prometheus.io/scrape': 'true',
+            'prometheus.io/port': String(port),
+            'prometheus.io/path': '/metrics',
+          });
+          const service = byKind(manifests, 'Service').find(
+            (item) => item.metadata?.name === deployment.metadata?.name,
+          );
+          expect((service?.spec as { ports: unknown[] } | undefined)?.ports).toContainEqual({
+            name: 'metrics',
+            port,
+            targetPort: 'metrics',
+            protocol: 'TCP',
+          });
+        }
       }
     });
 
@@ -253,6 +328,18 @@ const selects = (selector: Record<string, string>, labels: Record<string, string
       expect(schemaError).toMatch(/invalid propertyName 'GUARDRAILS_AUDIT_SIGNING_KEY'/);
       expect(schemaError).toMatch(/\/inference\/grpcPort/);
       expect(renderError([valuesFile('no-brokers', pilotSecretValues())])).toMatch(/kafka\.brokers/);
+      expect(
+        renderError([pilot, secrets, valuesFile('tls-no-secret', { tls: { grpc: { enabled: true } } })]),
+      ).toMatch(/tls\.grpc\.serverSecret: name the Secret with inference's certificate/);
+      expect(
+        renderError([
+          pilot,
+          secrets,
+          valuesFile('tls-no-client-secret', {
+            tls: { grpc: { enabled: true, serverSecret: 'inference-tls' } },
+          }),
+        ]),
+      ).toMatch(/tls\.grpc\.clientSecret: name the guardrails' Secret/);
     });
 
     it('rejects a manifest broken on purpose: an unknown field, a wrong type, a missing field, an unknown kind', async () => {

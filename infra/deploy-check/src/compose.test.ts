@@ -78,6 +78,20 @@ describe('infra/docker-compose.yml', () => {
       );
   });
 
+  it('puts every service’s /metrics on the container’s address, for a Prometheus on the compose network', () => {
+    const { services } = load(COMPOSE_FILE, pilotEnv());
+    for (const [name, prefix] of [
+      ['inference', 'INFERENCE'],
+      ['guardrails', 'GUARDRAILS'],
+      ['fhir-adapter', 'FHIR_ADAPTER'],
+    ] as const) {
+      const env = serviceEnvironment(services[name] ?? {});
+      expect({ [name]: [env[`${prefix}_METRICS_HOST`], env[`${prefix}_METRICS_PORT`]] }).toEqual({
+        [name]: ['0.0.0.0', expect.stringMatching(/^94\d\d$/)],
+      });
+    }
+  });
+
   it('starts each service after what it needs is healthy, and checks the health of every service but HAPI', () => {
     const { services } = load(COMPOSE_FILE, pilotEnv());
     for (const [name, service] of Object.entries(services)) {

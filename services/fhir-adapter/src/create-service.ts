@@ -65,7 +65,7 @@ export async function createService(
   return composeService({ name: 'fhir-adapter', logger, timeoutMs: config.shutdownTimeoutMs }, start);
 
   async function start(steps: Shutdown): Promise<Omit<FhirAdapterService, 'close'>> {
-    const metricsServer = await startMetricsServer(registry, { port: config.metrics.port });
+    const metricsServer = await startMetricsServer(registry, config.metrics);
     steps.onShutdown('metrics server', () => metricsServer.close());
 
     const { kafka, producer } = await openKafka({

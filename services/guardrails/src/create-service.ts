@@ -71,7 +71,7 @@ export async function createService(
     const harm = withHarmMetrics(clients.harm ?? (await loadHarm()), registry);
     if (!clients.harm) steps.onShutdown('harm rail model', () => harm.close());
 
-    const metricsServer = await startMetricsServer(registry, { port: config.metrics.port });
+    const metricsServer = await startMetricsServer(registry, config.metrics);
     steps.onShutdown('metrics server', () => metricsServer.close());
 
     // Migrations run as the owner's login; the service then works as the app role
@@ -139,6 +139,7 @@ export async function createService(
     const inference = createInferenceCaller({
       address: config.inference.address,
       deadlineMs: config.inference.deadlineMs,
+      tls: config.inference.tls,
       retry: {
         maxAttempts: config.review.inferenceMaxAttempts,
         initialDelayMs: 500,

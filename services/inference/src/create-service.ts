@@ -1,4 +1,4 @@
-import type { InferenceConfig } from '@aloe/shared/config';
+import { type InferenceConfig, readServerTls } from '@aloe/shared/config';
 import { createLogger, type Logger } from '@aloe/shared/logging';
 import { createMetricsRegistry, startMetricsServer } from '@aloe/shared/metrics';
 import type { Registry } from 'prom-client';
@@ -20,7 +20,11 @@ export interface InferenceServiceClients {
 
 export interface InferenceService {
   readonly grpcPort: number;
+  /** The plain-text Health-only port (INFERENCE_HEALTH_PORT); undefined when not configured. */
+  readonly healthPort: number | undefined;
   readonly metricsPort: number;
+  /** The address /metrics listens on (INFERENCE_METRICS_HOST). */
+  readonly metricsHost: string;
   /** Resolves once the model is loaded and health says SERVING; rejects if the model cannot load. */
   readonly ready: Promise<void>;
   /**
@@ -32,19 +36,18 @@ export interface InferenceService {
 
 /**
  * The inference service: /metrics, then the gRPC server (health NOT_SERVING and calls UNAVAILABLE
- * while the model loads), then the model behind the scheduler; SERVING once it is loaded.
+ * while the model loads), then the model behind the scheduler; SERVING once it is loaded. TLS files
+ * that cannot be used stop it first, with a ConfigError naming their variables.
  */
 export async function createService(
   config: InferenceConfig,
   clients: InferenceServiceClients = {},
 ): Promise<InferenceService> {
+  const tls = config.grpc.tls ? readServerTls(config.grpc.tls) : undefined;
   const logger = clients.logger ?? createLogger({ service: 'inference', level: config.logLevel });
   const registry = clients.registry ?? createMetricsRegistry('inference');
   const metrics = createInferenceMetrics(registry);
-  const metricsServer = await startMetricsServer(registry, {
-    port: config.metrics.port,
-    host: config.grpc.host,
-  });
+  const metricsServer = await startMetricsServer(registry, config.metrics);
 
   let runtime: Runtime | undefined;
   let loaded: LoadedModel | undefined;
@@ -52,6 +55,8 @@ export async function createService(
   const server = await createInferenceServer({
     host: config.grpc.host,
     port: config.grpc.port,
+    tls,
+    healthPort: config.grpc.healthPort,
     runtime: () => runtime,
     defaults: config.defaults,
     logger,
@@ -62,7 +67,12 @@ export async function createService(
     throw error;
   });
   logger.info(
-    { port: server.port, metricsPort: metricsServer.port },
+    {
+      port: server.port,
+      tls: tls ? (tls.clientCa ? 'mutual' : 'server') : 'off',
+      healthPort: server.healthPort,
+      metricsPort: metricsServer.port,
+    },
     'gRPC server listening; loading the model',
   );
   if (config.logPrompts)
@@ -110,7 +120,9 @@ export async function createService(
 
   return {
     grpcPort: server.port,
+    healthPort: server.healthPort,
     metricsPort: metricsServer.port,
+    metricsHost: metricsServer.host,
     ready,
     close: () => {
       closing ??= close();

@@ -133,3 +133,75 @@ affinity:
 {{- end }}
 terminationGracePeriodSeconds: {{ .values.terminationGracePeriodSeconds }}
 {{- end -}}
+
+{{/*
+TLS on the gRPC channel from the guardrails to inference (tls.grpc). Each side's Secret is mounted at
+/etc/aloe/grpc-tls with the keys cert-manager writes: tls.crt, tls.key, ca.crt.
+*/}}
+{{- define "aloe.grpcTls.dir" -}}/etc/aloe/grpc-tls{{- end -}}
+
+{{- define "aloe.grpcTls.check" -}}
+{{- $t := .Values.tls.grpc -}}
+{{- if $t.enabled }}
+{{- if not $t.serverSecret }}
+{{- fail "tls.grpc.serverSecret: name the Secret with inference's certificate (tls.crt, tls.key; ca.crt with tls.grpc.mutual)" }}
+{{- end }}
+{{- if not $t.clientSecret }}
+{{- fail "tls.grpc.clientSecret: name the guardrails' Secret (ca.crt, the CA of inference's certificate; tls.crt, tls.key with tls.grpc.mutual)" }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* INFERENCE_* variables of the gRPC TLS (ConfigMap data), and the plain-text health port for the probes. */}}
+{{- define "aloe.grpcTls.inferenceEnv" -}}
+{{- include "aloe.grpcTls.check" . }}
+{{- $t := .Values.tls.grpc -}}
+{{- if $t.enabled }}
+INFERENCE_GRPC_TLS_CERT_FILE: {{ printf "%s/tls.crt" (include "aloe.grpcTls.dir" .) | quote }}
+INFERENCE_GRPC_TLS_KEY_FILE: {{ printf "%s/tls.key" (include "aloe.grpcTls.dir" .) | quote }}
+{{- if $t.mutual }}
+INFERENCE_GRPC_TLS_CLIENT_CA_FILE: {{ printf "%s/ca.crt" (include "aloe.grpcTls.dir" .) | quote }}
+{{- end }}
+INFERENCE_HEALTH_PORT: {{ .Values.inference.healthPort | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* GUARDRAILS_INFERENCE_TLS_* variables (ConfigMap data). */}}
+{{- define "aloe.grpcTls.guardrailsEnv" -}}
+{{- include "aloe.grpcTls.check" . }}
+{{- $t := .Values.tls.grpc -}}
+{{- if $t.enabled }}
+GUARDRAILS_INFERENCE_TLS_CA_FILE: {{ printf "%s/ca.crt" (include "aloe.grpcTls.dir" .) | quote }}
+{{- if $t.mutual }}
+GUARDRAILS_INFERENCE_TLS_CERT_FILE: {{ printf "%s/tls.crt" (include "aloe.grpcTls.dir" .) | quote }}
+GUARDRAILS_INFERENCE_TLS_KEY_FILE: {{ printf "%s/tls.key" (include "aloe.grpcTls.dir" .) | quote }}
+{{- end }}
+{{- with $t.serverName }}
+GUARDRAILS_INFERENCE_TLS_SERVER_NAME: {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* The Secret's volume and its mount. Call with (dict "secret" <name>). */}}
+{{- define "aloe.grpcTls.volumeMount" -}}
+- name: grpc-tls
+  mountPath: {{ include "aloe.grpcTls.dir" . }}
+  readOnly: true
+{{- end -}}
+
+{{- define "aloe.grpcTls.volume" -}}
+- name: grpc-tls
+  secret:
+    secretName: {{ .secret }}
+    # 0440: the key is readable by the pod's group (podSecurityContext.fsGroup) only.
+    defaultMode: 288
+{{- end -}}
+
+{{/* Pod annotations for a Prometheus that discovers pods by them (metrics.podAnnotations). */}}
+{{- define "aloe.metricsAnnotations" -}}
+{{- if .root.Values.metrics.podAnnotations }}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ .port | quote }}
+prometheus.io/path: /metrics
+{{- end }}
+{{- end -}}

@@ -2,7 +2,8 @@
 The guardrails and the FHIR adapter are alike on Kubernetes: a scalable Deployment of a Node HTTP
 service (/healthz, /readyz), its ConfigMap and Secret as environment, a Service, and optional
 PodDisruptionBudget, HorizontalPodAutoscaler and Ingress. Each is called with
-(dict "root" $ "component" "guardrails" "values" .Values.guardrails "portVariable" "GUARDRAILS_HTTP_PORT").
+(dict "root" $ "component" "guardrails" "values" .Values.guardrails); "grpcTlsSecret" adds the gRPC TLS
+Secret's volume (the guardrails' client side of tls.grpc).
 */}}
 
 {{- define "aloe.http.secretName" -}}
@@ -32,6 +33,9 @@ spec:
       annotations:
         checksum/config: {{ include (print .root.Template.BasePath "/" .component "/configmap.yaml") .root | sha256sum }}
         checksum/secret: {{ include (print .root.Template.BasePath "/" .component "/secret.yaml") .root | sha256sum }}
+        {{- with include "aloe.metricsAnnotations" (dict "root" .root "port" $v.metricsPort) | trim }}
+        {{- . | nindent 8 }}
+        {{- end }}
     spec:
       {{- include "aloe.podCommon" (dict "root" .root "values" $v) | nindent 6 }}
       containers:
@@ -50,6 +54,9 @@ spec:
           ports:
             - name: http
               containerPort: {{ $v.httpPort }}
+              protocol: TCP
+            - name: metrics
+              containerPort: {{ $v.metricsPort }}
               protocol: TCP
           # Start-up: Kafka joins (and, for the guardrails, the audit migrations) come before the HTTP port.
           startupProbe:
@@ -82,11 +89,17 @@ spec:
             {{- with include "aloe.kafkaVolumeMounts" .root | trim }}
             {{- . | nindent 12 }}
             {{- end }}
+            {{- if .grpcTlsSecret }}
+            {{- include "aloe.grpcTls.volumeMount" .root | nindent 12 }}
+            {{- end }}
       volumes:
         - name: tmp
           emptyDir: {}
         {{- with include "aloe.kafkaVolumes" .root | trim }}
         {{- . | nindent 8 }}
+        {{- end }}
+        {{- with .grpcTlsSecret }}
+        {{- include "aloe.grpcTls.volume" (dict "secret" .) | nindent 8 }}
         {{- end }}
 {{- end -}}
 
@@ -119,6 +132,10 @@ spec:
     - name: http
       port: {{ .values.httpPort }}
       targetPort: http
+      protocol: TCP
+    - name: metrics
+      port: {{ .values.metricsPort }}
+      targetPort: metrics
       protocol: TCP
 {{- end -}}
 

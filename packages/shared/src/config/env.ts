@@ -13,6 +13,10 @@ export const envInt = (options: { min?: number; max?: number } = {}) =>
 
 export const envPort = () => envInt({ min: 0, max: 65_535 });
 
+/** An address to listen on or to dial: an IP address or a host name (0.0.0.0: every interface). */
+export const envHost = () =>
+  z.string().regex(/^[A-Za-z0-9._:-]+$/, 'must be an IP address or a host name (0.0.0.0: every interface)');
+
 export const envBool = () =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })

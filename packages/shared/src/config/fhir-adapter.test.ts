@@ -103,3 +103,15 @@ describe('the context windows and limits', () => {
     });
   });
 });
+
+describe('the metrics address', () => {
+  it('is this host only by default, any interface when set to 0.0.0.0, and refused when not an address', () => {
+    expect(loadConfig(FhirAdapterConfig, {}).metrics).toEqual({ host: '127.0.0.1', port: 9466 });
+    expect(loadConfig(FhirAdapterConfig, { FHIR_ADAPTER_METRICS_HOST: '0.0.0.0' }).metrics.host).toBe(
+      '0.0.0.0',
+    );
+    expect(problemsOf({ FHIR_ADAPTER_METRICS_HOST: 'http://0.0.0.0' })).toBe(
+      'FHIR_ADAPTER_METRICS_HOST: must be an IP address or a host name (0.0.0.0: every interface) (got "http://0.0.0.0")',
+    );
+  });
+});

@@ -4,6 +4,7 @@ import {
   checkKafkaSasl,
   envBool,
   envEnum,
+  envHost,
   envInt,
   envList,
   envPort,
@@ -24,6 +25,8 @@ export const FhirAdapterConfig = z
     ...kafkaEnv,
     FHIR_ADAPTER_GROUP_ID: envString().default('aloe-fhir-adapter'),
     FHIR_ADAPTER_HTTP_PORT: envPort().default(8081),
+    /** Where /metrics listens: this host only by default; 0.0.0.0 in a container, for Prometheus. */
+    FHIR_ADAPTER_METRICS_HOST: envHost().default('127.0.0.1'),
     FHIR_ADAPTER_METRICS_PORT: envPort().default(9466),
     /** The EHR's FHIR R4 base URL. */
     FHIR_ADAPTER_FHIR_BASE_URL: envUrl().default('http://127.0.0.1:8080/fhir/R4'),
@@ -154,7 +157,7 @@ export const FhirAdapterConfig = z
     kafka: kafkaSettingsFrom(env, 'aloe-fhir-adapter'),
     groupId: env.FHIR_ADAPTER_GROUP_ID,
     http: { port: env.FHIR_ADAPTER_HTTP_PORT },
-    metrics: { port: env.FHIR_ADAPTER_METRICS_PORT },
+    metrics: { host: env.FHIR_ADAPTER_METRICS_HOST, port: env.FHIR_ADAPTER_METRICS_PORT },
     fhir: {
       baseUrl: env.FHIR_ADAPTER_FHIR_BASE_URL,
       auth: env.FHIR_ADAPTER_FHIR_AUTH,

@@ -97,3 +97,58 @@ describe('the context retry budget', () => {
     );
   });
 });
+
+describe('the metrics address and TLS to inference', () => {
+  it('default to /metrics on this host only and a plain-text channel', () => {
+    const config = loadConfig(GuardrailsConfig, {});
+    expect(config.metrics).toEqual({ host: '127.0.0.1', port: 9465 });
+    expect(config.inference.tls).toBeUndefined();
+    expect(loadConfig(GuardrailsConfig, { GUARDRAILS_METRICS_HOST: '0.0.0.0' }).metrics.host).toBe('0.0.0.0');
+  });
+
+  it('turn TLS on with the CA, and present a client certificate when one is given', () => {
+    expect(
+      loadConfig(GuardrailsConfig, { GUARDRAILS_INFERENCE_TLS_CA_FILE: '/tls/ca.crt' }).inference.tls,
+    ).toEqual({
+      ca: { variable: 'GUARDRAILS_INFERENCE_TLS_CA_FILE', path: '/tls/ca.crt' },
+      cert: undefined,
+      key: undefined,
+      serverName: undefined,
+    });
+    expect(
+      loadConfig(GuardrailsConfig, {
+        GUARDRAILS_INFERENCE_TLS_CA_FILE: '/tls/ca.crt',
+        GUARDRAILS_INFERENCE_TLS_CERT_FILE: '/tls/tls.crt',
+        GUARDRAILS_INFERENCE_TLS_KEY_FILE: '/tls/tls.key',
+        GUARDRAILS_INFERENCE_TLS_SERVER_NAME: 'aloe-inference.aloe.svc',
+      }).inference.tls,
+    ).toEqual({
+      ca: { variable: 'GUARDRAILS_INFERENCE_TLS_CA_FILE', path: '/tls/ca.crt' },
+      cert: { variable: 'GUARDRAILS_INFERENCE_TLS_CERT_FILE', path: '/tls/tls.crt' },
+      key: { variable: 'GUARDRAILS_INFERENCE_TLS_KEY_FILE', path: '/tls/tls.key' },
+      serverName: 'aloe-inference.aloe.svc',
+    });
+  });
+
+  it('refuse a client certificate or server name without the CA, and half a key pair', () => {
+    expect(
+      problemsOf({
+        GUARDRAILS_INFERENCE_TLS_CERT_FILE: '/tls/tls.crt',
+        GUARDRAILS_INFERENCE_TLS_KEY_FILE: '/tls/tls.key',
+        GUARDRAILS_INFERENCE_TLS_SERVER_NAME: 'aloe-inference',
+      }).split('\n'),
+    ).toEqual([
+      'GUARDRAILS_INFERENCE_TLS_CERT_FILE: needs GUARDRAILS_INFERENCE_TLS_CA_FILE: TLS to inference is on only with the CA that signed its certificate (got "/tls/tls.crt")',
+      'GUARDRAILS_INFERENCE_TLS_KEY_FILE: needs GUARDRAILS_INFERENCE_TLS_CA_FILE: TLS to inference is on only with the CA that signed its certificate (got "/tls/tls.key")',
+      'GUARDRAILS_INFERENCE_TLS_SERVER_NAME: needs GUARDRAILS_INFERENCE_TLS_CA_FILE: TLS to inference is on only with the CA that signed its certificate (got "aloe-inference")',
+    ]);
+    expect(
+      problemsOf({
+        GUARDRAILS_INFERENCE_TLS_CA_FILE: '/tls/ca.crt',
+        GUARDRAILS_INFERENCE_TLS_CERT_FILE: '/tls/tls.crt',
+      }),
+    ).toBe(
+      'GUARDRAILS_INFERENCE_TLS_KEY_FILE: is required when GUARDRAILS_INFERENCE_TLS_CERT_FILE is set (a client certificate and its key, or neither) (not set)',
+    );
+  });
+});

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   checkKafkaSasl,
   envBool,
+  envHost,
   envInt,
   envList,
   envPort,
@@ -11,6 +12,7 @@ import {
   kafkaSettingsFrom,
   LogLevel,
 } from './env.js';
+import { pemFile } from './tls-files.js';
 
 /**
  * How the model is asked (docs/research-notes.md#inference-strategies): once, reasoning first, or N reasoned
@@ -84,9 +86,21 @@ export const GuardrailsConfig = z
     ...kafkaEnv,
     GUARDRAILS_GROUP_ID: envString().default('aloe-guardrails'),
     GUARDRAILS_HTTP_PORT: envPort().default(8082),
+    /** Where /metrics listens: this host only by default; 0.0.0.0 in a container, for Prometheus. */
+    GUARDRAILS_METRICS_HOST: envHost().default('127.0.0.1'),
     GUARDRAILS_METRICS_PORT: envPort().default(9465),
     /** host:port of the inference service. */
     GUARDRAILS_INFERENCE_ADDRESS: envString().default('127.0.0.1:50051'),
+    /**
+     * The CA (PEM) that signed the inference server's certificate: set, the channel to inference is TLS.
+     * Read when the service starts.
+     */
+    GUARDRAILS_INFERENCE_TLS_CA_FILE: envString().optional(),
+    /** A client certificate (chain) and its key, PEM, presented to inference (mutual TLS): both or neither. */
+    GUARDRAILS_INFERENCE_TLS_CERT_FILE: envString().optional(),
+    GUARDRAILS_INFERENCE_TLS_KEY_FILE: envString().optional(),
+    /** The name inference's certificate must carry, when it is not the host of GUARDRAILS_INFERENCE_ADDRESS. */
+    GUARDRAILS_INFERENCE_TLS_SERVER_NAME: envHost().optional(),
     GUARDRAILS_INFERENCE_DEADLINE_MS: envInt({ min: 100 }).default(120_000),
     /** `postgres://…` for PostgreSQL; `pglite:<dir>` or `pglite:memory` for the embedded database. */
     GUARDRAILS_AUDIT_DATABASE_URL: envString()
@@ -143,6 +157,37 @@ export const GuardrailsConfig = z
   })
   .superRefine(checkKafkaSasl)
   .superRefine((env, ctx) => {
+    const cert = env.GUARDRAILS_INFERENCE_TLS_CERT_FILE;
+    const key = env.GUARDRAILS_INFERENCE_TLS_KEY_FILE;
+    if (cert && !key)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GUARDRAILS_INFERENCE_TLS_KEY_FILE'],
+        message:
+          'is required when GUARDRAILS_INFERENCE_TLS_CERT_FILE is set (a client certificate and its key, or neither)',
+      });
+    if (key && !cert)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GUARDRAILS_INFERENCE_TLS_CERT_FILE'],
+        message:
+          'is required when GUARDRAILS_INFERENCE_TLS_KEY_FILE is set (a client certificate and its key, or neither)',
+      });
+    if (!env.GUARDRAILS_INFERENCE_TLS_CA_FILE)
+      for (const name of [
+        'GUARDRAILS_INFERENCE_TLS_CERT_FILE',
+        'GUARDRAILS_INFERENCE_TLS_KEY_FILE',
+        'GUARDRAILS_INFERENCE_TLS_SERVER_NAME',
+      ] as const)
+        if (env[name])
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message:
+              'needs GUARDRAILS_INFERENCE_TLS_CA_FILE: TLS to inference is on only with the CA that signed its certificate',
+          });
+  })
+  .superRefine((env, ctx) => {
     if (env.GUARDRAILS_CONTEXT_RETRY_BUDGET_MS < env.GUARDRAILS_INFERENCE_DEADLINE_MS)
       ctx.addIssue({
         code: 'custom',
@@ -164,10 +209,19 @@ export const GuardrailsConfig = z
     kafka: kafkaSettingsFrom(env, 'aloe-guardrails'),
     groupId: env.GUARDRAILS_GROUP_ID,
     http: { port: env.GUARDRAILS_HTTP_PORT },
-    metrics: { port: env.GUARDRAILS_METRICS_PORT },
+    metrics: { host: env.GUARDRAILS_METRICS_HOST, port: env.GUARDRAILS_METRICS_PORT },
     inference: {
       address: env.GUARDRAILS_INFERENCE_ADDRESS,
       deadlineMs: env.GUARDRAILS_INFERENCE_DEADLINE_MS,
+      /** Undefined: plain text. The files are read when the service starts (readClientTls). */
+      tls: env.GUARDRAILS_INFERENCE_TLS_CA_FILE
+        ? {
+            ca: pemFile('GUARDRAILS_INFERENCE_TLS_CA_FILE', env.GUARDRAILS_INFERENCE_TLS_CA_FILE),
+            cert: pemFile('GUARDRAILS_INFERENCE_TLS_CERT_FILE', env.GUARDRAILS_INFERENCE_TLS_CERT_FILE),
+            key: pemFile('GUARDRAILS_INFERENCE_TLS_KEY_FILE', env.GUARDRAILS_INFERENCE_TLS_KEY_FILE),
+            serverName: env.GUARDRAILS_INFERENCE_TLS_SERVER_NAME,
+          }
+        : undefined,
     },
     /** GUARDRAILS_CONTEXT_RETRY_BUDGET_MS: the consumer's retry budget, which the inference calls also keep to. */
     contextRetryBudgetMs: env.GUARDRAILS_CONTEXT_RETRY_BUDGET_MS,

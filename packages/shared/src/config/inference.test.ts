@@ -38,3 +38,54 @@ describe('the request text bound (INFERENCE_MAX_PROMPT_BYTES)', () => {
     );
   });
 });
+
+describe('the gRPC TLS and the listen addresses', () => {
+  it('default to plain text, no health port, and /metrics on INFERENCE_HOST', () => {
+    const config = loadConfig(InferenceConfig, {});
+    expect(config.grpc).toEqual({
+      host: '127.0.0.1',
+      port: 50051,
+      tls: undefined,
+      healthPort: undefined,
+    });
+    expect(config.metrics).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(loadConfig(InferenceConfig, { INFERENCE_HOST: '0.0.0.0' }).metrics.host).toBe('0.0.0.0');
+    expect(
+      loadConfig(InferenceConfig, { INFERENCE_HOST: '10.0.0.5', INFERENCE_METRICS_HOST: '0.0.0.0' }).metrics
+        .host,
+    ).toBe('0.0.0.0');
+  });
+
+  it('turn TLS on with a certificate and its key, and mutual TLS with a client CA, each file named by its variable', () => {
+    const config = loadConfig(InferenceConfig, {
+      INFERENCE_GRPC_TLS_CERT_FILE: '/tls/tls.crt',
+      INFERENCE_GRPC_TLS_KEY_FILE: '/tls/tls.key',
+      INFERENCE_GRPC_TLS_CLIENT_CA_FILE: '/tls/ca.crt',
+      INFERENCE_HEALTH_PORT: '50052',
+    });
+    expect(config.grpc.tls).toEqual({
+      cert: { variable: 'INFERENCE_GRPC_TLS_CERT_FILE', path: '/tls/tls.crt' },
+      key: { variable: 'INFERENCE_GRPC_TLS_KEY_FILE', path: '/tls/tls.key' },
+      clientCa: { variable: 'INFERENCE_GRPC_TLS_CLIENT_CA_FILE', path: '/tls/ca.crt' },
+    });
+    expect(config.grpc.healthPort).toBe(50_052);
+  });
+
+  it('refuse half a key pair, a client CA without TLS, a health port on another port and a bad host', () => {
+    expect(problemsOf({ INFERENCE_GRPC_TLS_CERT_FILE: '/tls/tls.crt' })).toBe(
+      'INFERENCE_GRPC_TLS_KEY_FILE: is required when INFERENCE_GRPC_TLS_CERT_FILE is set (a certificate and its key, or neither) (not set)',
+    );
+    expect(problemsOf({ INFERENCE_GRPC_TLS_KEY_FILE: '/tls/tls.key' })).toBe(
+      'INFERENCE_GRPC_TLS_CERT_FILE: is required when INFERENCE_GRPC_TLS_KEY_FILE is set (a certificate and its key, or neither) (not set)',
+    );
+    expect(problemsOf({ INFERENCE_GRPC_TLS_CLIENT_CA_FILE: '/tls/ca.crt' })).toBe(
+      'INFERENCE_GRPC_TLS_CLIENT_CA_FILE: needs INFERENCE_GRPC_TLS_CERT_FILE and INFERENCE_GRPC_TLS_KEY_FILE: client certificates are asked for only over TLS (got "/tls/ca.crt")',
+    );
+    expect(problemsOf({ INFERENCE_HEALTH_PORT: '9464' })).toBe(
+      'INFERENCE_HEALTH_PORT: must differ from INFERENCE_METRICS_PORT (9464) (got "9464")',
+    );
+    expect(problemsOf({ INFERENCE_METRICS_HOST: 'every interface' })).toBe(
+      'INFERENCE_METRICS_HOST: must be an IP address or a host name (0.0.0.0: every interface) (got "every interface")',
+    );
+  });
+});

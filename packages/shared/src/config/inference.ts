@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { envBool, envEnum, envInt, envPort, envString, LogLevel } from './env.js';
+import { envBool, envEnum, envHost, envInt, envPort, envString, LogLevel } from './env.js';
+import { pemFile } from './tls-files.js';
 
 /**
  * The largest gRPC message the inference server accepts. grpc-js refuses a bigger one with
@@ -24,8 +25,23 @@ export const InferenceConfig = z
     INFERENCE_MODEL_LABEL: envString().optional(),
     /** Where `hf:` downloads are cached. */
     INFERENCE_MODELS_DIR: envString().default('.data/models'),
-    INFERENCE_HOST: envString().default('127.0.0.1'),
+    INFERENCE_HOST: envHost().default('127.0.0.1'),
     INFERENCE_GRPC_PORT: envPort().default(50051),
+    /**
+     * The server's certificate (chain) and key, PEM files: both turn TLS on for the gRPC port. Checked
+     * when the service starts (readable, a certificate and its own key).
+     */
+    INFERENCE_GRPC_TLS_CERT_FILE: envString().optional(),
+    INFERENCE_GRPC_TLS_KEY_FILE: envString().optional(),
+    /** A CA (PEM): then every client must present a certificate it signed (mutual TLS). */
+    INFERENCE_GRPC_TLS_CLIENT_CA_FILE: envString().optional(),
+    /**
+     * A second, plain-text port that serves grpc.health.v1.Health only, on INFERENCE_HOST: for probes
+     * that cannot speak TLS (Kubernetes' grpc probes). Unset: none.
+     */
+    INFERENCE_HEALTH_PORT: envPort().optional(),
+    /** Where /metrics listens; unset: INFERENCE_HOST. */
+    INFERENCE_METRICS_HOST: envHost().optional(),
     INFERENCE_METRICS_PORT: envPort().default(9464),
     /** auto: CUDA/Vulkan/Metal when present, else CPU. */
     INFERENCE_GPU: envEnum(['auto', 'cuda', 'vulkan', 'metal', 'cpu']).default('auto'),
@@ -49,11 +65,58 @@ export const InferenceConfig = z
     INFERENCE_LOG_PROMPTS: envBool().default(false),
     INFERENCE_SHUTDOWN_TIMEOUT_MS: envInt({ min: 0 }).default(30_000),
   })
+  .superRefine((env, ctx) => {
+    const cert = env.INFERENCE_GRPC_TLS_CERT_FILE;
+    const key = env.INFERENCE_GRPC_TLS_KEY_FILE;
+    if (cert && !key)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['INFERENCE_GRPC_TLS_KEY_FILE'],
+        message:
+          'is required when INFERENCE_GRPC_TLS_CERT_FILE is set (a certificate and its key, or neither)',
+      });
+    if (key && !cert)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['INFERENCE_GRPC_TLS_CERT_FILE'],
+        message:
+          'is required when INFERENCE_GRPC_TLS_KEY_FILE is set (a certificate and its key, or neither)',
+      });
+    if (env.INFERENCE_GRPC_TLS_CLIENT_CA_FILE && !(cert && key))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['INFERENCE_GRPC_TLS_CLIENT_CA_FILE'],
+        message:
+          'needs INFERENCE_GRPC_TLS_CERT_FILE and INFERENCE_GRPC_TLS_KEY_FILE: client certificates are asked for only over TLS',
+      });
+    const health = env.INFERENCE_HEALTH_PORT;
+    if (health !== undefined && health !== 0)
+      for (const name of ['INFERENCE_GRPC_PORT', 'INFERENCE_METRICS_PORT'] as const)
+        if (env[name] === health)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['INFERENCE_HEALTH_PORT'],
+            message: `must differ from ${name} (${health})`,
+          });
+  })
   .transform((env) => ({
     logLevel: env.LOG_LEVEL,
     model: { source: env.ALOE_MODEL, modelsDir: env.INFERENCE_MODELS_DIR, label: env.INFERENCE_MODEL_LABEL },
-    grpc: { host: env.INFERENCE_HOST, port: env.INFERENCE_GRPC_PORT },
-    metrics: { port: env.INFERENCE_METRICS_PORT },
+    grpc: {
+      host: env.INFERENCE_HOST,
+      port: env.INFERENCE_GRPC_PORT,
+      /** Undefined: plain text. The files are read when the service starts (readServerTls). */
+      tls:
+        env.INFERENCE_GRPC_TLS_CERT_FILE && env.INFERENCE_GRPC_TLS_KEY_FILE
+          ? {
+              cert: pemFile('INFERENCE_GRPC_TLS_CERT_FILE', env.INFERENCE_GRPC_TLS_CERT_FILE),
+              key: pemFile('INFERENCE_GRPC_TLS_KEY_FILE', env.INFERENCE_GRPC_TLS_KEY_FILE),
+              clientCa: pemFile('INFERENCE_GRPC_TLS_CLIENT_CA_FILE', env.INFERENCE_GRPC_TLS_CLIENT_CA_FILE),
+            }
+          : undefined,
+      healthPort: env.INFERENCE_HEALTH_PORT,
+    },
+    metrics: { host: env.INFERENCE_METRICS_HOST ?? env.INFERENCE_HOST, port: env.INFERENCE_METRICS_PORT },
     runtime: {
       gpu: env.INFERENCE_GPU,
       threads: env.INFERENCE_THREADS,

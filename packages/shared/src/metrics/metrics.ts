@@ -12,14 +12,20 @@ export function createMetricsRegistry(service: string): Registry {
 }
 
 export interface MetricsServer {
+  /** The address it listens on, as bound (0.0.0.0: every interface). */
+  readonly host: string;
   readonly port: number;
   close(): Promise<void>;
 }
 
-/** Serves `GET /metrics` in the Prometheus text format on its own port (kept off the public API). */
+/**
+ * Serves `GET /metrics` in the Prometheus text format on its own port (kept off the public API), on
+ * `host`: each service's `*_METRICS_HOST`, 127.0.0.1 on a developer's machine and 0.0.0.0 in a container
+ * (where Prometheus scrapes the pod's address).
+ */
 export async function startMetricsServer(
   registry: Registry,
-  options: { port: number; host?: string },
+  options: { host: string; port: number },
 ): Promise<MetricsServer> {
   const server: Server = createServer((request, response) => {
     if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
@@ -35,10 +41,12 @@ export async function startMetricsServer(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+    server.listen(options.port, options.host, () => resolve());
   });
+  const address = server.address() as AddressInfo;
   return {
-    port: (server.address() as AddressInfo).port,
+    host: address.address,
+    port: address.port,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

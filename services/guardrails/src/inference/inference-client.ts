@@ -1,3 +1,4 @@
+import type { ClientTlsFiles } from '@aloe/shared/config';
 import { AppError, ErrorCode, fromGrpcStatus, isRetriable } from '@aloe/shared/errors';
 import {
   type GenerateRequest,
@@ -8,6 +9,7 @@ import {
 import { type RetryOptions, retry } from '@aloe/shared/retry';
 import { Attr, injectGrpcMetadata, SpanKind, withSpan } from '@aloe/shared/tracing';
 import * as grpc from '@grpc/grpc-js';
+import { inferenceChannel } from './channel-credentials.js';
 import { type CircuitBreaker, createCircuitBreaker } from './circuit-breaker.js';
 
 export interface InferenceCallOptions {
@@ -40,11 +42,15 @@ export function createInferenceCaller(options: {
   deadlineMs: number;
   retry: RetryOptions;
   breaker?: CircuitBreaker;
+  /** TLS to inference (config.inference.tls); undefined: plain text. */
+  tls?: ClientTlsFiles | undefined;
 }): InferenceCaller {
   const proto = loadInferenceProto();
+  const channel = inferenceChannel(options.tls);
   const client: InferenceClient = new proto.aloe.inference.v1.Inference(
     options.address,
-    grpc.credentials.createInsecure(),
+    channel.credentials,
+    channel.options,
   );
   const breaker =
     options.breaker ??

@@ -1,4 +1,4 @@
-import { INFERENCE_MAX_MESSAGE_BYTES } from '@aloe/shared/config';
+import { INFERENCE_MAX_MESSAGE_BYTES, type ServerTls } from '@aloe/shared/config';
 import {
   INFERENCE_SERVICE_NAME,
   loadInferencePackageDefinition,
@@ -11,6 +11,8 @@ import { createInferenceHandlers, type HandlerDeps } from './handlers.js';
 
 export interface InferenceServer {
   readonly port: number;
+  /** The plain-text port that serves grpc.health.v1.Health only; undefined when none was asked for. */
+  readonly healthPort: number | undefined;
   /** Marks the service SERVING (after the model loaded) or NOT_SERVING (at shutdown). */
   setServing(serving: boolean): void;
   /** Waits for calls in flight up to `graceMs`, then cuts the rest. */
@@ -19,10 +21,17 @@ export interface InferenceServer {
 
 /**
  * A gRPC server with aloe.inference.v1.Inference, the standard grpc.health.v1.Health (NOT_SERVING
- * until the model is loaded) and server reflection, bound to host:port (port 0 = any free port).
+ * until the model is loaded) and server reflection, bound to host:port (port 0 = any free port): TLS
+ * with `tls` (mutual when it has a client CA), else plain text. With a `healthPort`, a second server
+ * answers Health alone in plain text there, for probes that cannot speak TLS.
  */
 export async function createInferenceServer(
-  deps: HandlerDeps & { host: string; port: number },
+  deps: HandlerDeps & {
+    host: string;
+    port: number;
+    tls?: ServerTls | undefined;
+    healthPort?: number | undefined;
+  },
 ): Promise<InferenceServer> {
   // A bigger message is RESOURCE_EXHAUSTED from grpc-js itself; under it, the runtime's byte bound
   // (INFERENCE_MAX_PROMPT_BYTES, always smaller) answers INVALID_ARGUMENT before any work.
@@ -34,13 +43,18 @@ export async function createInferenceServer(
   health.addToServer(server);
   new ReflectionService(definition).addToServer(server);
 
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(
-      `${deps.host}:${deps.port}`,
-      grpc.ServerCredentials.createInsecure(),
-      (error, boundPort) => (error ? reject(error) : resolve(boundPort)),
-    );
-  });
+  const port = await bind(server, deps.host, deps.port, serverCredentials(deps.tls));
+  // The health status is one, shared by both servers.
+  const healthServer = deps.healthPort === undefined ? undefined : new grpc.Server();
+  if (healthServer) health.addToServer(healthServer);
+  const healthPort =
+    healthServer &&
+    (await bind(healthServer, deps.host, deps.healthPort ?? 0, grpc.ServerCredentials.createInsecure()).catch(
+      (error: unknown) => {
+        server.forceShutdown();
+        throw error;
+      },
+    ));
 
   const setServing = (serving: boolean) => {
     const value = serving ? 'SERVING' : 'NOT_SERVING';
@@ -50,6 +64,7 @@ export async function createInferenceServer(
 
   return {
     port,
+    healthPort,
     setServing,
     shutdown: (graceMs) =>
       new Promise<void>((resolve) => {
@@ -62,6 +77,24 @@ export async function createInferenceServer(
           clearTimeout(timer);
           resolve();
         });
-      }),
+      }).finally(() => healthServer?.forceShutdown()),
   };
+}
+
+function serverCredentials(tls: ServerTls | undefined): grpc.ServerCredentials {
+  if (!tls) return grpc.ServerCredentials.createInsecure();
+  // With a client CA, a client without a certificate it signed is refused in the handshake.
+  return grpc.ServerCredentials.createSsl(
+    tls.clientCa ?? null,
+    [{ cert_chain: tls.cert, private_key: tls.key }],
+    tls.clientCa !== undefined,
+  );
+}
+
+function bind(server: grpc.Server, host: string, port: number, credentials: grpc.ServerCredentials) {
+  return new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${host}:${port}`, credentials, (error, boundPort) =>
+      error ? reject(error) : resolve(boundPort),
+    );
+  });
 }
