@@ -58,7 +58,9 @@ export const services = {
       GUARDRAILS_INFERENCE_ADDRESS: `127.0.0.1:${ports.grpc}`,
       GUARDRAILS_HTTP_PORT: ports.guardrails,
       GUARDRAILS_METRICS_PORT: ports.guardrailsMetrics,
-      GUARDRAILS_AUDIT_DATABASE_URL: `pglite:${join(root, '.data/audit-demo')}`,
+      // The demo's own embedded log by default; an operator's (or a test's) database when given.
+      GUARDRAILS_AUDIT_DATABASE_URL:
+        process.env.GUARDRAILS_AUDIT_DATABASE_URL ?? `pglite:${join(root, '.data/audit-demo')}`,
       GUARDRAILS_COMPLIANCE_TOKENS: complianceToken,
       GUARDRAILS_HARM_MODEL_DIR:
         process.env.GUARDRAILS_HARM_MODEL_DIR ?? join(root, '.data/models/all-minilm-l6-v2-q'),

@@ -26,6 +26,13 @@ import { memoryReplayStore, redisReplayStore } from './http/replay-store.js';
 import { createEhrJwtVerifier } from './http/verify-ehr-jwt.js';
 import { openRedis } from './redis/open-redis.js';
 
+/**
+ * How long a suggestion set or a review is retried while the EHR or the broker fails (a broker restart
+ * takes a minute): as long as the guardrails' default context budget, so a good set is never
+ * dead-lettered because a dependency was briefly down.
+ */
+const WRITE_BACK_RETRY = { budgetMs: 10 * 60_000, initialDelayMs: 1_000, maxDelayMs: 30_000 };
+
 export interface FhirAdapterServiceClients {
   /** Default: the service's logger at the configured level. */
   logger?: Logger;
@@ -216,6 +223,8 @@ export async function createService(
       producer,
       logger,
       onOutcome: consumerMetrics.record,
+      ...config.kafka.consumer,
+      retry: WRITE_BACK_RETRY,
       handle: async (set) => {
         const ehr = await client();
         await applySuggestions(set, {
@@ -224,7 +233,6 @@ export async function createService(
           readEarlier: (earlierOf) => readEarlierWrites(ehr, earlierOf),
           audit,
           logger,
-          newId: randomUUID,
           now,
         });
       },
@@ -239,6 +247,8 @@ export async function createService(
       producer,
       logger,
       onOutcome: consumerMetrics.record,
+      ...config.kafka.consumer,
+      retry: WRITE_BACK_RETRY,
       handle: async (feedback) => {
         const ehr = await client();
         await applyReview(feedback, {
@@ -273,6 +283,7 @@ export async function createService(
         registry,
         batch: config.auditFhir.batch,
         retry: config.auditFhir.retry,
+        session: config.kafka.consumer,
         logger,
         now,
       });

@@ -189,9 +189,13 @@ export async function createService(
       producer,
       logger,
       onOutcome: record,
+      ...config.kafka.consumer,
       retry: { budgetMs: config.contextRetryBudgetMs, initialDelayMs: 2_000, maxDelayMs: 30_000 },
       handle: async (context, meta) => {
-        const heartbeat = setInterval(() => void meta.heartbeat().catch(() => undefined), 5_000);
+        const heartbeat = setInterval(
+          () => void meta.heartbeat().catch(() => undefined),
+          config.kafka.consumer.heartbeatIntervalMs,
+        );
         try {
           await reviewContext(context, {
             infer: (request, options) => inference.generate(request, { ...options, deadline: meta.deadline }),
@@ -220,6 +224,7 @@ export async function createService(
       producer,
       logger,
       onOutcome: record,
+      ...config.kafka.consumer,
       handle: (value) => recordFeedback(value, { audit, publishAudit, now }),
     });
     steps.onShutdown('feedback consumer', () => feedback.stop());
@@ -231,6 +236,7 @@ export async function createService(
       producer,
       logger,
       onOutcome: record,
+      ...config.kafka.consumer,
       handle: (value) => recordAccess(value, { audit }),
     });
     steps.onShutdown('access-event consumer', () => access.stop());

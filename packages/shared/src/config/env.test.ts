@@ -37,3 +37,40 @@ describe('KAFKA_MAX_MESSAGE_BYTES', () => {
     );
   });
 });
+
+describe('KAFKA_SESSION_TIMEOUT_MS and KAFKA_HEARTBEAT_INTERVAL_MS', () => {
+  it('default to KafkaJS’s 30 s session and 3 s heartbeat, for every Kafka service', () => {
+    const expected = { sessionTimeoutMs: 30_000, heartbeatIntervalMs: 3_000 };
+    expect(loadConfig(GuardrailsConfig, {}).kafka.consumer).toEqual(expected);
+    expect(loadConfig(FhirAdapterConfig, {}).kafka.consumer).toEqual(expected);
+  });
+
+  it('take an operator’s shorter session (a crashed member is replaced sooner) with a faster heartbeat', () => {
+    const env = { KAFKA_SESSION_TIMEOUT_MS: '10000', KAFKA_HEARTBEAT_INTERVAL_MS: '1000' };
+    const expected = { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000 };
+    expect(loadConfig(GuardrailsConfig, env).kafka.consumer).toEqual(expected);
+    expect(loadConfig(FhirAdapterConfig, env).kafka.consumer).toEqual(expected);
+  });
+
+  it('refuse a session outside 6 s–5 min, saying the bound', () => {
+    expect(problemsOf({ KAFKA_SESSION_TIMEOUT_MS: '5999' })).toMatch(
+      /^KAFKA_SESSION_TIMEOUT_MS: must be at least 6000/,
+    );
+    expect(problemsOf({ KAFKA_SESSION_TIMEOUT_MS: '300001' })).toMatch(
+      /^KAFKA_SESSION_TIMEOUT_MS: must be at most 300000/,
+    );
+  });
+
+  it('refuse a heartbeat of a third of the session or more (the default 3 s with a 6 s session too)', () => {
+    expect(problemsOf({ KAFKA_SESSION_TIMEOUT_MS: '9000', KAFKA_HEARTBEAT_INTERVAL_MS: '3000' })).toMatch(
+      /^KAFKA_HEARTBEAT_INTERVAL_MS: must be less than a third of KAFKA_SESSION_TIMEOUT_MS \(9000 ms\)/,
+    );
+    expect(problemsOf({ KAFKA_SESSION_TIMEOUT_MS: '6000' })).toMatch(/^KAFKA_HEARTBEAT_INTERVAL_MS: /);
+    expect(() =>
+      loadConfig(FhirAdapterConfig, {
+        KAFKA_SESSION_TIMEOUT_MS: '9001',
+        KAFKA_HEARTBEAT_INTERVAL_MS: '3000',
+      }),
+    ).not.toThrow();
+  });
+});

@@ -56,6 +56,14 @@ export const kafkaEnv = {
    * `message.max.bytes`. Raise all three together (a topic made earlier keeps its own setting).
    */
   KAFKA_MAX_MESSAGE_BYTES: envInt({ min: 65_536, max: 104_857_600 }).default(DEFAULT_MAX_MESSAGE_BYTES),
+  /**
+   * How long the group waits for a silent consumer before it gives its partitions to another: the
+   * pause after a crash (SIGKILL) until the survivors take over. Shorter recovers faster; too short and
+   * a busy consumer (a long GC, a slow handler that misses heartbeats) is thrown out of its group.
+   */
+  KAFKA_SESSION_TIMEOUT_MS: envInt({ min: 6_000, max: 300_000 }).default(30_000),
+  /** How often a consumer tells the group it is alive; under a third of KAFKA_SESSION_TIMEOUT_MS. */
+  KAFKA_HEARTBEAT_INTERVAL_MS: envInt({ min: 100, max: 100_000 }).default(3_000),
   /** Put before every topic name (`staging.` → `staging.aloe.patient-context.v1`); empty by default. */
   KAFKA_TOPIC_PREFIX: envString()
     .regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits, dots, underscores and hyphens')
@@ -81,7 +89,21 @@ export function kafkaSettingsFrom(env: KafkaEnv, defaultClientId: string) {
     topics: { numPartitions: env.KAFKA_TOPIC_PARTITIONS, replicationFactor: env.KAFKA_TOPIC_REPLICATION },
     maxMessageBytes: env.KAFKA_MAX_MESSAGE_BYTES,
     topicPrefix: env.KAFKA_TOPIC_PREFIX,
+    consumer: {
+      sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+      heartbeatIntervalMs: env.KAFKA_HEARTBEAT_INTERVAL_MS,
+    },
   };
+}
+
+/** A consumer must heartbeat at least three times per session, or one late beat costs it its partitions. */
+export function checkKafkaHeartbeat(env: KafkaEnv, ctx: z.RefinementCtx): void {
+  if (env.KAFKA_HEARTBEAT_INTERVAL_MS * 3 >= env.KAFKA_SESSION_TIMEOUT_MS)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['KAFKA_HEARTBEAT_INTERVAL_MS'],
+      message: `must be less than a third of KAFKA_SESSION_TIMEOUT_MS (${env.KAFKA_SESSION_TIMEOUT_MS} ms), so under ${Math.ceil(env.KAFKA_SESSION_TIMEOUT_MS / 3)}`,
+    });
 }
 
 /** SASL needs all three variables or none. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_AGE_YEARS, MAX_CONTEXT_ITEMS } from '../schemas/patient-context.js';
 import {
+  checkKafkaHeartbeat,
   checkKafkaSasl,
   envBool,
   envEnum,
@@ -112,6 +113,7 @@ export const FhirAdapterConfig = z
     FHIR_ADAPTER_SHUTDOWN_TIMEOUT_MS: envInt({ min: 0 }).default(30_000),
   })
   .superRefine(checkKafkaSasl)
+  .superRefine(checkKafkaHeartbeat)
   .superRefine((env, ctx) => {
     // A loopback public URL is this very process: EHR JWTs' `aud` and the SMART redirect must reach it.
     const publicUrl = new URL(env.FHIR_ADAPTER_PUBLIC_URL);

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import {
+  checkKafkaHeartbeat,
   checkKafkaSasl,
   envBool,
   envHost,
@@ -156,6 +157,7 @@ export const GuardrailsConfig = z
     GUARDRAILS_STAFF_TOKENS: envList().optional(),
   })
   .superRefine(checkKafkaSasl)
+  .superRefine(checkKafkaHeartbeat)
   .superRefine((env, ctx) => {
     const cert = env.GUARDRAILS_INFERENCE_TLS_CERT_FILE;
     const key = env.GUARDRAILS_INFERENCE_TLS_KEY_FILE;

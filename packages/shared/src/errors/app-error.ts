@@ -102,16 +102,29 @@ export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
 
+/** KafkaJS's wrappers that mean "my own retries ran out", not "this can never work". */
+const KAFKAJS_GAVE_UP = new Set(['KafkaJSNonRetriableError', 'KafkaJSNumberOfRetriesExceeded']);
+
 /**
  * Whether trying again may help. AppErrors say so themselves; programmer errors (TypeError,
  * ReferenceError, SyntaxError) never are; other unknown errors (socket resets from a library) are.
+ * KafkaJS marks an error `retriable: false` once its own retries ran out, even when the broker was
+ * only down (ECONNREFUSED): such a wrapper is judged by the error it wraps.
  */
 export function isRetriable(error: unknown): boolean {
+  return retriableAt(error, 0);
+}
+
+function retriableAt(error: unknown, depth: number): boolean {
   if (error instanceof AppError) return error.retriable;
   if (error instanceof TypeError || error instanceof ReferenceError || error instanceof SyntaxError)
     return false;
   if (error instanceof RangeError) return false;
-  return error instanceof Error && (error as { retriable?: unknown }).retriable !== false;
+  if (!(error instanceof Error)) return false;
+  const { cause } = error as { cause?: unknown };
+  if (KAFKAJS_GAVE_UP.has(error.name) && cause instanceof Error && cause !== error && depth < 5)
+    return retriableAt(cause, depth + 1);
+  return (error as { retriable?: unknown }).retriable !== false;
 }
 
 /** A short, PHI-free description of any thrown value for logs and dead-letter headers. */

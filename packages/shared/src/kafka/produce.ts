@@ -8,6 +8,7 @@ import { withSpan } from '../tracing/spans.js';
 import { summarizeIssues } from './decode-message.js';
 import { buildHeaders } from './headers.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, recordBatchBytes } from './message-size.js';
+import { toSendError } from './send-error.js';
 import type { TopicContract } from './topics.js';
 
 /** A message bigger than KAFKA_MAX_MESSAGE_BYTES: refused before the broker is asked (never retried). */
@@ -81,8 +82,13 @@ export function createTypedProducer(kafka: Kafka, options: TypedProducerOptions 
     createPartitioner: Partitioners.DefaultPartitioner,
   });
   const sendInChunks = async (topic: string, messages: Message[], compression = CompressionTypes.None) => {
-    for (const chunk of chunkBySize(topic, messages, maxMessageBytes))
-      await producer.send({ topic, acks: -1, compression, messages: chunk });
+    for (const chunk of chunkBySize(topic, messages, maxMessageBytes)) {
+      try {
+        await producer.send({ topic, acks: -1, compression, messages: chunk });
+      } catch (error) {
+        throw toSendError(error, topic);
+      }
+    }
   };
 
   return {

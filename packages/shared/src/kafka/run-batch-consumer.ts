@@ -9,6 +9,7 @@ import { withSpan } from '../tracing/spans.js';
 import type { DeadLetterReason } from './dead-letter.js';
 import { createDeadLetterWriter } from './dead-letter-writer.js';
 import { decodeMessage } from './decode-message.js';
+import { createRetryHeartbeat } from './group-membership.js';
 import { decodeHeaders, Header } from './headers.js';
 import {
   consumerRetryOptions,
@@ -126,9 +127,11 @@ export async function runBatchConsumer<S extends z.ZodType>(
         options.onOutcome?.(outcome, { topic: contract.name, durationMs, ...(reason ? { reason } : {}) });
     };
     let attempts = 0;
+    const retryHeartbeat = createRetryHeartbeat(payload.heartbeat);
     try {
       await retry(
         async (attempt, { deadline }) => {
+          retryHeartbeat.throwIfGroupChanged();
           attempts = attempt;
           await handleBatch(items, {
             attempt,
@@ -152,13 +155,16 @@ export async function runBatchConsumer<S extends z.ZodType>(
               'batch handler failed; retrying',
             );
             options.onAttemptFailed?.({ size: items.length, attempt, error, willRetry: true });
-            await payload.heartbeat();
+            await retryHeartbeat.beat();
+            retryHeartbeat.throwIfGroupChanged();
           },
         },
       );
       report(attempts > 1 ? 'retried' : 'processed');
     } catch (error) {
       if (stopping.signal.aborted) throw error; // stopping: left uncommitted, it comes back
+      // The partition is moving: KafkaJS rejoins on this error and the batch comes again.
+      if (retryHeartbeat.groupChange !== undefined) throw retryHeartbeat.groupChange;
       options.onAttemptFailed?.({ size: items.length, attempt: attempts, error, willRetry: false });
       const exhausted = error instanceof AppError && error.code === ErrorCode.RetriesExhausted;
       if (exhausted) {

@@ -9,6 +9,7 @@ import { extractTraceContext } from '../tracing/propagation.js';
 import { withSpan } from '../tracing/spans.js';
 import { createDeadLetterWriter } from './dead-letter-writer.js';
 import { decodeMessage } from './decode-message.js';
+import { createRetryHeartbeat } from './group-membership.js';
 import { decodeHeaders, Header } from './headers.js';
 import type { TypedProducer } from './produce.js';
 import {
@@ -116,6 +117,7 @@ export async function runConsumer<S extends z.ZodType>(
   const { kafka, contract, groupId, handle, producer } = options;
   const logger = options.logger.child({ component: 'kafka-consumer', topic: contract.name, groupId });
   const retryOptions = consumerRetryOptions(options.retry);
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 3_000;
   const stopping = new AbortController();
   const deadLetter = createDeadLetterWriter({
     producer,
@@ -170,9 +172,15 @@ export async function runConsumer<S extends z.ZodType>(
     }
 
     let attempts = 0;
+    // KafkaJS heartbeats only when asked: a backoff longer than the session would cost the partition.
+    const retryHeartbeat = createRetryHeartbeat(payload.heartbeat);
+    let beatsWhileWaiting: NodeJS.Timeout | undefined;
+    const stopBeating = () => clearInterval(beatsWhileWaiting);
     try {
       await retry(
         async (attempt, { deadline }) => {
+          stopBeating();
+          retryHeartbeat.throwIfGroupChanged();
           attempts = attempt;
           await handle(decoded.value, {
             topic,
@@ -196,13 +204,17 @@ export async function runConsumer<S extends z.ZodType>(
               { partition, offset: message.offset, attempt, delayMs, failure: describeError(error) },
               'handler failed; retrying',
             );
-            await payload.heartbeat();
+            await retryHeartbeat.beat();
+            retryHeartbeat.throwIfGroupChanged();
+            beatsWhileWaiting = setInterval(() => void retryHeartbeat.beat(), heartbeatIntervalMs);
           },
         },
       );
       return attempts > 1 ? 'retried' : 'processed';
     } catch (error) {
       if (stopping.signal.aborted) throw error; // stopping: leave it uncommitted, it comes back
+      // The partition is moving: KafkaJS rejoins on this error and the message comes again.
+      if (retryHeartbeat.groupChange !== undefined) throw retryHeartbeat.groupChange;
       const exhausted = error instanceof AppError && error.code === ErrorCode.RetriesExhausted;
       if (exhausted && options.onRetriesExhausted === 'redeliver') throw error;
       const cause = exhausted ? (error.cause ?? error) : error;
@@ -219,6 +231,8 @@ export async function runConsumer<S extends z.ZodType>(
         attempts,
       });
       return 'dead-lettered';
+    } finally {
+      stopBeating();
     }
   };
 
@@ -229,7 +243,7 @@ export async function runConsumer<S extends z.ZodType>(
     config: {
       groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
+      heartbeatInterval: heartbeatIntervalMs,
       maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
       retry: { retries: 5 },
     },

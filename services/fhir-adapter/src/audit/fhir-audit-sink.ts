@@ -27,6 +27,8 @@ export interface FhirAuditSinkOptions {
   registry: Registry;
   batch: { maxEvents: number; lingerMs: number; minBytes: number };
   retry: RetryOptions;
+  /** KAFKA_SESSION_TIMEOUT_MS and KAFKA_HEARTBEAT_INTERVAL_MS. */
+  session?: { sessionTimeoutMs: number; heartbeatIntervalMs: number };
   logger: Logger;
   now: () => Date;
 }
@@ -51,6 +53,7 @@ export function runFhirAuditSink(options: FhirAuditSinkOptions): Promise<Running
     maxWaitTimeMs: options.batch.lingerMs,
     minBytes: options.batch.minBytes,
     retry: options.retry,
+    ...options.session,
     onRetriesExhausted: 'redeliver',
     onAttemptFailed: ({ size, willRetry }) => metrics.failed({ events: size, willRetry }),
     onOutcome: (outcome) => {

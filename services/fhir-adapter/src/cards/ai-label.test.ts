@@ -92,7 +92,6 @@ describe('the AI label and the disclaimer on everything that shows model text', 
         readEarlier: async () => ({ unreviewed: [], newer: [] }),
         audit: async () => undefined,
         logger: { info: () => undefined, warn: () => undefined } as never,
-        newId: () => 'id',
         now: () => new Date(),
       }),
     ).rejects.toThrow(/AI-generated/);

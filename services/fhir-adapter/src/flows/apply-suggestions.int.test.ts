@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSandboxEhr, FHIR_BASE_PATH, loadBundle, SEED_PATIENTS } from '@aloe/sandbox-ehr';
 import { FhirAdapterConfig, loadConfig } from '@aloe/shared/config';
+import { UnavailableError } from '@aloe/shared/errors';
 import {
   createKafka,
   createTypedProducer,
@@ -27,7 +28,8 @@ import { submitTransaction } from '../ehr/submit-transaction.js';
 import { AIAST } from '../write-back/ai-transparency.js';
 import { validationProblems } from '../write-back/validate-resources.js';
 import { applyReview } from './apply-review.js';
-import { applySuggestions } from './apply-suggestions.js';
+import { applySuggestions, writeEventId } from './apply-suggestions.js';
+import { writeAuditEvents } from './write-audit-events.js';
 
 const logger = createLogger({ service: 'write-back-test', level: 'warn' });
 let server: Server;
@@ -260,13 +262,69 @@ describe('write-back', () => {
     ]) {
       expect(validationProblems(resource)).toEqual([]);
     }
-    // One write, audited; the deliveries after it found the set in the EHR and wrote nothing. The cards
-    // are cached for the patient.
-    await waitFor(() => audits.length > 0, { what: 'the write on the audit topic' });
-    expect(audits.map((event) => event.action)).toEqual(['fhir-write']);
-    expect(audits[0]?.resourceRefs).toContain(`DetectedIssue/${issues[0]!.id}`);
-    expect(audits[0]).toMatchObject({ patientRef: 'Patient/aloe-poly', interactions: ['create'] });
+    // One write, audited; the deliveries after it found the set in the EHR, wrote nothing and published
+    // the write's event again, with the same id (the FHIR audit sink keeps one). The cards are cached.
+    await waitFor(() => audits.length === 3, { what: 'the write event of each delivery on the audit topic' });
+    expect(audits.map((event) => [event.action, event.eventId])).toEqual(
+      Array.from({ length: 3 }, () => ['fhir-write', writeEventId(set.setId)]),
+    );
+    for (const event of audits) {
+      expect(event.resourceRefs).toContain(`DetectedIssue/${issues[0]!.id}`);
+      expect(event).toMatchObject({ patientRef: 'Patient/aloe-poly', interactions: ['create'] });
+    }
     expect((await cards.latest(set.patient.pseudonym))?.setId).toBe(set.setId);
+  });
+
+  it('a write whose audit publish failed is audited on redelivery, once in the EHR, with the id of the set', async () => {
+    const set = { ...suggestionSet(), setId: randomUUID(), contextId: randomUUID() };
+    const published: AuditEvent[] = [];
+    let publishes = 0;
+    const apply = () =>
+      applySuggestions(set, {
+        cards: new MemoryCardStore(),
+        submit: (bundle) => submitTransaction(client, bundle),
+        readEarlier: (earlierOf) => readEarlierWrites(client, earlierOf),
+        // Fake fault (the broker cannot be stopped between the EHR write and the publish for real):
+        // the first publish fails, as a send does when the broker is down.
+        audit: async (event) => {
+          publishes += 1;
+          if (publishes === 1) throw new UnavailableError('fake fault: the audit publish failed');
+          published.push(event);
+        },
+        logger,
+        now: () => new Date(),
+      });
+
+    await expect(apply()).rejects.toThrow('fake fault: the audit publish failed');
+    const [issue] = await search<DetectedIssue>(
+      `DetectedIssue?identifier=urn:aloe:suggestion|${set.contextId}/ms-1`,
+    );
+    expect(issue).toBeDefined();
+    expect(published).toEqual([]);
+
+    await apply(); // the redelivery: the set is in the EHR already
+    await apply(); // and once more (its first publish may have gone through)
+    expect(published.map((event) => event.eventId)).toEqual([
+      writeEventId(set.setId),
+      writeEventId(set.setId),
+    ]);
+    expect(published[0]).toMatchObject({
+      action: 'fhir-write',
+      interactions: ['create'],
+      correlationId: set.contextId,
+      detail: { setId: set.setId },
+    });
+    expect(published[0]!.resourceRefs).toContain(`DetectedIssue/${issue!.id}`);
+
+    // Through the FHIR audit sink's own write (conditional creates by event id): one AuditEvent.
+    const sink = {
+      submit: (bundle: Bundle) => submitTransaction(client, bundle),
+      logger,
+      now: () => new Date(),
+    };
+    for (const event of published) await writeAuditEvents([event], sink);
+    const inEhr = await search(`AuditEvent?_tag=urn:aloe:audit-event|${writeEventId(set.setId)}`);
+    expect(inEhr).toHaveLength(1);
   });
 
   it('a changed chart supersedes what nobody reviewed; a late older set and a withheld set add nothing; drafts are never references', async () => {
@@ -279,7 +337,6 @@ describe('write-back', () => {
         readEarlier: (earlierOf) => readEarlierWrites(client, earlierOf),
         audit: async (event) => void audits.push(event),
         logger,
-        newId: randomUUID,
         now: () => new Date(),
       });
     const chartSet = (producedAt: string, writeBack = { allowed: true }): SuggestionSet => {

@@ -1,3 +1,4 @@
+import { deterministicUuid } from '@aloe/shared/canonical';
 import type { Logger } from '@aloe/shared/logging';
 import type { AuditEvent, SuggestionSet } from '@aloe/shared/schemas';
 import { Attr, SpanKind, withSpan } from '@aloe/shared/tracing';
@@ -6,7 +7,12 @@ import { buildAuditEvent } from '../audit/audit-event.js';
 import { assertAiDisclaimer } from '../cards/ai-label.js';
 import type { CardStore } from '../cards/card-store.js';
 import { buildWriteBackTransaction } from '../write-back/build-transaction.js';
-import { type EarlierWrites, setIdOf, supersedeEarlier } from '../write-back/supersede.js';
+import {
+  type EarlierWrites,
+  setIdOf,
+  supersedeEarlier,
+  type WrittenSuggestion,
+} from '../write-back/supersede.js';
 import { assertValidBundle } from '../write-back/validate-resources.js';
 
 export interface ApplySuggestionsDeps {
@@ -16,7 +22,6 @@ export interface ApplySuggestionsDeps {
   readEarlier: (set: SuggestionSet) => Promise<EarlierWrites>;
   audit: (event: AuditEvent) => Promise<void>;
   logger: Logger;
-  newId: () => string;
   now: () => Date;
 }
 
@@ -28,6 +33,8 @@ export interface ApplySuggestionsDeps {
  * decision withheld from the chart (a deceased patient) only supersedes. A set delivered again (a
  * redelivery, an unchanged chart reopened) writes nothing: the EHR already holds its suggestions (and
  * the conditional creates would match them), and a set older than what the EHR holds is not written.
+ * The write's audit event has an id derived from the set: a set found already written publishes it
+ * again (its first publish may have failed after the write), and the FHIR audit sink keeps one.
  */
 export function applySuggestions(set: SuggestionSet, deps: ApplySuggestionsDeps): Promise<void> {
   // In the trace of the context the set answers: the suggestions message carried it here.
@@ -66,7 +73,9 @@ async function writeSet(
   if (!writeBack.allowed)
     deps.logger.info({ ...logFields, reason: writeBack.reason }, 'suggestions withheld from the chart');
   // The set again (an unchanged chart reopened, a redelivery): the EHR already holds it.
-  const written = earlier.unreviewed.some((resource) => setIdOf(resource) === set.setId);
+  const ownWrites = earlier.unreviewed.filter((resource) => setIdOf(resource) === set.setId);
+  const written = ownWrites.length > 0;
+  if (written) await deps.audit(republishedWriteEvent(set, ownWrites, deps));
   const own = writeBack.allowed && !written ? buildWriteBackTransaction(set) : undefined;
   const entries = [...(own?.entry ?? []), ...superseding.entries];
   if (entries.length === 0) {
@@ -84,6 +93,10 @@ async function writeSet(
     { kind: SpanKind.CLIENT, attributes: { [Attr.EhrResources]: entries.length } },
     () => deps.submit(bundle),
   );
+  // The set's first write has the set's write event id; a later one (superseding again) its own.
+  const eventId = written
+    ? deterministicUuid('fhir-write', set.setId, 'supersede', ...result.references.toSorted())
+    : writeEventId(set.setId);
   await deps.audit(
     buildAuditEvent(
       {
@@ -106,7 +119,7 @@ async function writeSet(
           superseded: superseding.entries.length,
         },
       },
-      deps,
+      { newId: () => eventId, now: deps.now },
     ),
   );
   deps.logger.info(
@@ -120,4 +133,31 @@ async function writeSet(
     'suggestions written back',
   );
   return 'written';
+}
+
+/** The id of the audit event of a set's write back: the same for every delivery of the set. */
+export function writeEventId(setId: string): string {
+  return deterministicUuid('fhir-write', setId);
+}
+
+/** The write event of a set found already in the EHR, again: the resources it holds of the set. */
+function republishedWriteEvent(
+  set: SuggestionSet,
+  ownWrites: readonly WrittenSuggestion[],
+  deps: Pick<ApplySuggestionsDeps, 'now'>,
+): AuditEvent {
+  return buildAuditEvent(
+    {
+      action: 'fhir-write',
+      outcome: 'success',
+      patientPseudonym: set.patient.pseudonym,
+      patientRef: set.patient.ref,
+      fhirBase: set.fhirBase,
+      interactions: ['create'],
+      resourceRefs: ownWrites.map((resource) => `${resource.resourceType}/${resource.id}`),
+      correlationId: set.contextId,
+      detail: { setId: set.setId, resources: ownWrites.length, republished: true },
+    },
+    { newId: () => writeEventId(set.setId), now: deps.now },
+  );
 }
