@@ -9,7 +9,7 @@
 #            until Ctrl-C
 #   test     every test suite (starts the project's Kafka broker when needed)
 #   lint     biome (lint + format check) and tsc type checks
-#   bench    the benchmark scripts; figures go to services/*/bench-results.json
+#   bench    every service's bench and the pipeline bench; summary in bench-results.json (~15 min)
 #   install  only install Node (if needed), the npm dependencies and the harm rail model
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +44,6 @@ case "$1" in
   up) npm run build && exec node infra/demo/run-up.mjs ;;
   test) npm test ;;
   lint) npm run lint ;;
-  bench) npm run bench ;;
+  bench) bash infra/kafka/kafka.sh start && npm run bench ;; # the pipeline bench needs the broker
   install) ;;
 esac

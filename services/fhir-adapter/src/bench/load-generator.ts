@@ -10,6 +10,8 @@ export interface LoadPlan {
   /** The JWT `aud`: the URL the EHR calls, as the service sees it. */
   audience: string;
   issuer: string;
+  /** The JWT `sub`: the EHR's CDS client id (required by CDS Hooks 2.0). */
+  subject: string;
   privateJwk: Record<string, unknown>;
   alg: 'ES384' | 'RS384';
   kid: string;
@@ -33,6 +35,7 @@ const sign = () =>
   new SignJWT({})
     .setProtectedHeader({ alg: plan.alg, kid: plan.kid, typ: 'JWT' })
     .setIssuer(plan.issuer)
+    .setSubject(plan.subject)
     .setAudience(plan.audience)
     .setIssuedAt()
     .setExpirationTime('5m')

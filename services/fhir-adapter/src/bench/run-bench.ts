@@ -15,6 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { createSandboxEhr, FHIR_BASE_PATH, loadBundle, SEED_PATIENTS } from '@aloe/sandbox-ehr';
 import { createLogger } from '@aloe/shared/logging';
 import type { SuggestionSet } from '@aloe/shared/schemas';
+import { quantile } from '@aloe/shared/stats';
 import type { Bundle } from '@medplum/fhirtypes';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { createApp } from '../app.js';
@@ -40,10 +41,6 @@ const listen = (app: { listen: (port: number, host: string, callback: () => void
   new Promise<Server>((done) => {
     const server = app.listen(0, '127.0.0.1', () => done(server));
   });
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-};
 
 // 1. Extraction.
 const ehr = createSandboxEhr();
@@ -91,16 +88,16 @@ for (const patient of patients) {
     items = (await capture(patient.id)).items.length;
     runs.push(performance.now() - startedAt);
   }
-  perPatientMs.push({ id: patient.id, resources: patient.resources, ms: percentile(runs, 0.5), items });
+  perPatientMs.push({ id: patient.id, resources: patient.resources, ms: quantile(runs, 0.5), items });
 }
 const largest = perPatientMs.reduce((a, b) => (b.resources > a.resources ? b : a));
 const extraction = {
   patients: perPatientMs.length,
-  medianMs: percentile(
+  medianMs: quantile(
     perPatientMs.map((p) => p.ms),
     0.5,
   ),
-  p95Ms: percentile(
+  p95Ms: quantile(
     perPatientMs.map((p) => p.ms),
     0.95,
   ),
@@ -227,6 +224,7 @@ async function measureHook(
   const token = await new SignJWT({})
     .setProtectedHeader({ alg, kid: 'bench', typ: 'JWT' })
     .setIssuer('https://ehr.bench/')
+    .setSubject('bench-cds-client')
     .setAudience(`${publicBaseUrl}${path}`)
     .setIssuedAt()
     .setExpirationTime('5m')
@@ -243,6 +241,7 @@ async function measureHook(
     url,
     audience: `${publicBaseUrl}${path}`,
     issuer: 'https://ehr.bench/',
+    subject: 'bench-cds-client',
     privateJwk: (await exportJWK(privateKey)) as Record<string, unknown>,
     kid: 'bench',
     alg,
@@ -268,9 +267,9 @@ async function measureHook(
     requests: latencies.length,
     cards: plan.expectedCards,
     knowledgeCards: first.cards.filter((card) => card.source.topic?.code.startsWith('knowledge.')).length,
-    p50Ms: percentile(latencies, 0.5),
-    p95Ms: percentile(latencies, 0.95),
-    p99Ms: percentile(latencies, 0.99),
+    p50Ms: quantile(latencies, 0.5),
+    p95Ms: quantile(latencies, 0.95),
+    p99Ms: quantile(latencies, 0.99),
     maxMs: Math.max(...latencies),
     requestsPerSecond: latencies.length / (result.wallMs / 1000),
   };

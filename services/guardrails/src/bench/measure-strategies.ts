@@ -3,6 +3,7 @@
 // costs on the same server): the same prompt and output contract each time, only the strategy changes.
 import type { ReviewStrategy } from '@aloe/shared/config';
 import type { PatientContext } from '@aloe/shared/schemas';
+import { quantile } from '@aloe/shared/stats';
 import { inferenceRequestFor } from '../flows/review-context.js';
 import { createInferenceCaller } from '../inference/inference-client.js';
 import { runInputRails } from '../rails/input/run-input-rails.js';
@@ -17,8 +18,6 @@ export interface StrategyCost {
   /** Median latency relative to the direct strategy. */
   timesDirect: number;
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 export async function measureStrategies(context: PatientContext, runs = 5): Promise<StrategyCost[]> {
   const inference = await startInferenceProcess();
@@ -60,8 +59,8 @@ export async function measureStrategies(context: PatientContext, runs = 5): Prom
       rows.push({
         strategy: variant.label,
         runs,
-        medianMs: median(ms),
-        medianCompletionTokens: median(tokens),
+        medianMs: quantile(ms, 0.5),
+        medianCompletionTokens: quantile(tokens, 0.5),
       });
     }
   } finally {

@@ -8,8 +8,10 @@ import { writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { DRUG_CLASSES } from '@aloe/clinical-knowledge';
 import type { ContextItem, PatientContext } from '@aloe/shared/schemas';
+import { quantile } from '@aloe/shared/stats';
 import pg from 'pg';
 import { createAuditStore } from '../audit/audit-store.js';
 import { openSqlClient, type SqlClient } from '../audit/sql-client.js';
@@ -24,9 +26,24 @@ import { measuredPrompts, measureSet } from './measure-safety.js';
 import { measureStrategies } from './measure-strategies.js';
 import { loadPromptSets } from './safety-sets.js';
 
+// `-- --strategy-runs N`: requests per inference strategy (default 5); `--rail-sets N`: suggestion sets
+// timed per rails variant (default 1000). The root bench asks for fewer of both to keep its run short.
+const { values: flags } = parseArgs({
+  options: {
+    'strategy-runs': { type: 'string', default: '5' },
+    'rail-sets': { type: 'string', default: '1000' },
+  },
+});
+const wholeFlag = (name: keyof typeof flags, min: number, max: number) => {
+  const value = Number(flags[name]);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`--${name} ${flags[name]}: must be a whole number from ${min} to ${max}`);
+  return value;
+};
+const strategyRuns = wholeFlag('strategy-runs', 1, 100);
+const railSets = wholeFlag('rail-sets', 100, 100_000);
+
 const serviceDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-const percentile = (values: number[], p: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(p * values.length))] ?? 0;
 
 // 1. Rails on a large, realistic context: 20 medications, 30 problems, 140 observations, 10 notes.
 const drugs = [...new Set(Object.values(DRUG_CLASSES).flatMap((drugClass) => drugClass.members))];
@@ -112,8 +129,8 @@ async function timeSets(candidateSets: CandidateSuggestion[][], classifier: Harm
   }
   return {
     sets: candidateSets.length,
-    p50Ms: percentile(ms, 0.5),
-    p99Ms: percentile(ms, 0.99),
+    p50Ms: quantile(ms, 0.5),
+    p99Ms: quantile(ms, 0.99),
     maxMs: Math.max(...ms),
     encoderShare: encoderReads / (candidateSets.length * (candidateSets[0]?.length ?? 1)),
   };
@@ -133,12 +150,12 @@ function publicClinicalSets(count: number): CandidateSuggestion[][] {
   };
   return Array.from({ length: count }, () => candidates.map((candidate) => ({ ...candidate, text: next() })));
 }
-const benchSets = Array.from({ length: 1_000 }, () => candidates);
-const clinicalSets = publicClinicalSets(1_000);
+const benchSets = Array.from({ length: railSets }, () => candidates);
+const clinicalSets = publicClinicalSets(railSets);
 // The same rails without the learned rail, side by side: what the learned rail costs.
 const ruleMs: number[] = [];
 for (let i = 0; i < 100; i++) runOutputRails(context, candidates, []); // warm-up, as timeSets does
-for (let i = 0; i < 1_000; i++) {
+for (let i = 0; i < railSets; i++) {
   const startedAt = performance.now();
   runOutputRails(context, candidates, []);
   ruleMs.push(performance.now() - startedAt);
@@ -161,7 +178,7 @@ const rails = {
   publicClinicalSets: shipped.publicClinicalSets,
   encoderOnEveryText: everyText,
   publicClinicalSetsReadingAllSixLayers: allLayers,
-  withoutLearnedRail: { p50Ms: percentile(ruleMs, 0.5), p99Ms: percentile(ruleMs, 0.99) },
+  withoutLearnedRail: { p50Ms: quantile(ruleMs, 0.5), p99Ms: quantile(ruleMs, 0.99) },
 };
 
 // Long texts, one per call (~1 kB, as `POST /v1/evaluate` may be sent them; the model's own texts are at
@@ -194,8 +211,8 @@ async function timeTexts(texts: string[], classifier: HarmClassifier) {
   return {
     texts: texts.length,
     meanChars: texts.reduce((sum, text) => sum + text.length, 0) / texts.length,
-    p50Ms: percentile(ms, 0.5),
-    p99Ms: percentile(ms, 0.99),
+    p50Ms: quantile(ms, 0.5),
+    p99Ms: quantile(ms, 0.99),
     maxMs: Math.max(...ms),
     encoderShare: encoderReads / texts.length,
   };
@@ -259,7 +276,7 @@ await harm.close();
 // 4. The inference strategies side by side (the inference service as a program, the test model): the
 // medications, the allergy and ten observations of the bench chart (a byte-level vocabulary makes
 // every character a token).
-const strategies = await measureStrategies({ ...context, items: items.slice(0, 31) });
+const strategies = await measureStrategies({ ...context, items: items.slice(0, 31) }, strategyRuns);
 
 const latencyRow = (row: Awaited<ReturnType<typeof timeSets>> | undefined) =>
   row && {
@@ -315,7 +332,7 @@ else
     })),
   );
 console.log(
-  'inference strategies on the test model (same prompt and output contract; median of 5 requests):',
+  `inference strategies on the test model (same prompt and output contract; median of ${strategyRuns} requests):`,
 );
 console.table(
   strategies.map((row) => ({

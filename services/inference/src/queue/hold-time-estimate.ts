@@ -1,3 +1,5 @@
+import { quantile } from '@aloe/shared/stats';
+
 export interface HoldTimeEstimateOptions {
   /** How many recent completed holds the estimate looks at. */
   window?: number;
@@ -39,10 +41,7 @@ export class HoldTimeEstimate {
   /** The median recent hold in ms, within [minMs, maxMs]. */
   get ms(): number {
     if (this.recent.length === 0) return this.clamp(this.initialMs);
-    const sorted = [...this.recent].sort((a, b) => a - b);
-    const middle = sorted.length >> 1;
-    const median = sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-    return this.clamp(median);
+    return this.clamp(quantile(this.recent, 0.5));
   }
 
   private clamp(ms: number): number {

@@ -1,0 +1,1 @@
+export { type Distribution, distribution, quantile } from './quantile.js';
