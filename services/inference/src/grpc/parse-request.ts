@@ -77,12 +77,17 @@ export function parseGenerateRequest(
     content: message.content,
   }));
 
-  if (strategy === 'CHOICE_SHUFFLE_ENSEMBLE') {
-    if (!request.multipleChoice)
-      throw new InvalidInputError('multiple_choice: required by STRATEGY_CHOICE_SHUFFLE_ENSEMBLE');
+  if (request.multipleChoice) {
     const keys = request.multipleChoice.options.map((option) => option.key.toUpperCase());
     if (new Set(keys).size !== keys.length)
       throw new InvalidInputError('multiple_choice.options: keys must be distinct');
+    // The question becomes the last user turn: messages hold only what comes before it.
+    if (messages.at(-1)?.role === 'user')
+      throw new InvalidInputError(
+        'messages: with multiple_choice the question is the last user turn, so messages must not end with ROLE_USER (send only the context: system turns and worked examples as ROLE_USER/ROLE_ASSISTANT pairs)',
+      );
+  } else if (strategy === 'CHOICE_SHUFFLE_ENSEMBLE') {
+    throw new InvalidInputError('multiple_choice: required by STRATEGY_CHOICE_SHUFFLE_ENSEMBLE');
   } else {
     if (messages.length === 0) throw new InvalidInputError('messages: at least one message is required');
     if (messages.at(-1)?.role !== 'user')

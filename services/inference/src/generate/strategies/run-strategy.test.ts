@@ -4,6 +4,7 @@ import { parseAnswer } from './parse-answer.js';
 import { distinctPermutations, mapAnswerBack } from './permutations.js';
 import {
   CHAIN_OF_THOUGHT_SUFFIX,
+  firstTurns,
   JSON_CHAIN_OF_THOUGHT_SUFFIX,
   runStrategy,
   withReasoning,
@@ -248,6 +249,125 @@ describe('runStrategy', () => {
       { answer: 'no', count: 1 },
       { answer: 'yes', count: 1 },
     ]);
+    expect(outcome.answer).toBe('no');
+  });
+});
+
+describe('runStrategy with a multiple-choice question', () => {
+  // Medprompt's shape: a system turn, then worked examples as user/assistant pairs, then the question.
+  const context: ChatTurn[] = [
+    { role: 'system', content: 'Answer like the worked examples.' },
+    { role: 'user', content: 'Does aspirin prevent stroke after TIA?\nA. yes\nB. no\nC. maybe' },
+    { role: 'assistant', content: 'Trials show fewer recurrent strokes. Answer: [A]' },
+    { role: 'user', content: 'Does vitamin C cure sepsis?\nA. yes\nB. no\nC. maybe' },
+    { role: 'assistant', content: 'Trials found no mortality benefit. Answer: [B]' },
+  ];
+  const question = {
+    question: 'Does statin therapy reduce mortality in the very old?',
+    options: [
+      { key: 'yes', text: 'Yes' },
+      { key: 'no', text: 'No' },
+      { key: 'maybe', text: 'The evidence is unclear' },
+    ],
+  };
+  const asked = (overrides: Partial<InferenceRequest>) =>
+    request({ messages: context, multipleChoice: question, samples: 3, ...overrides });
+  const inOriginalOrder = 'A. Yes\nB. No\nC. The evidence is unclear';
+
+  it.each(['DIRECT', 'CHAIN_OF_THOUGHT', 'SELF_CONSISTENCY', 'CHOICE_SHUFFLE_ENSEMBLE'] as const)(
+    '%s asks the question as the last user turn, after every context turn in order',
+    async (strategy) => {
+      const { generate, calls } = scripted(['Answer: [A]', 'Answer: [A]', 'Answer: [A]']);
+      await runStrategy(asked({ strategy }), generate);
+      expect(calls.length).toBe(strategy === 'DIRECT' || strategy === 'CHAIN_OF_THOUGHT' ? 1 : 3);
+      for (const { turns } of calls) {
+        expect(turns.slice(0, -1)).toEqual(context);
+        expect(turns.at(-1)?.role).toBe('user');
+        expect(turns.at(-1)?.content.startsWith(`${question.question}\nA. `)).toBe(true);
+      }
+      expect(firstTurns(asked({ strategy }))).toEqual(calls[0]?.turns);
+    },
+  );
+
+  it('DIRECT asks for the letter alone and maps it back to the original key', async () => {
+    const { generate, calls } = scripted(['Answer: [C]']);
+    const outcome = await runStrategy(asked({ strategy: 'DIRECT' }), generate);
+    const prompt = calls[0]?.turns.at(-1)?.content ?? '';
+    expect(prompt).toContain(inOriginalOrder);
+    expect(prompt).toContain('Reply only with Answer: [X] where X must be A, B, or C.');
+    expect(prompt).not.toContain('step by step');
+    expect(outcome.answer).toBe('maybe');
+    expect(outcome.generation.text).toBe('Answer: [C]');
+    expect(outcome.votes).toEqual([]);
+    expect(outcome.samples).toEqual([]);
+  });
+
+  it('CHAIN_OF_THOUGHT asks for reasoning, then maps the final letter back', async () => {
+    const { generate, calls } = scripted(['Older trials say A, but… Answer: [b]']);
+    const outcome = await runStrategy(asked({ strategy: 'CHAIN_OF_THOUGHT' }), generate);
+    const prompt = calls[0]?.turns.at(-1)?.content ?? '';
+    expect(prompt).toContain(inOriginalOrder);
+    expect(prompt).toContain(
+      "Let's think step by step. Include Answer: [X] at the end where X must be A, B, or C.",
+    );
+    expect(outcome.answer).toBe('no');
+    expect(outcome.votes).toEqual([]);
+  });
+
+  it('SELF_CONSISTENCY votes over N samples of one prompt at the voting temperature', async () => {
+    const { generate, calls } = scripted(['Answer: [A]', 'Answer: [C]', 'unsure', 'Answer: [C]']);
+    const outcome = await runStrategy(asked({ strategy: 'SELF_CONSISTENCY', samples: 4 }), generate);
+    expect(calls.map((call) => call.seed)).toEqual([100, 101, 102, 103]);
+    expect(calls.every((call) => call.temperature === 0.6)).toBe(true);
+    expect(new Set(calls.map((call) => call.turns.at(-1)?.content)).size).toBe(1);
+    expect(calls[0]?.turns.at(-1)?.content).toContain(inOriginalOrder);
+    expect(outcome.samples.map((sample) => sample.answer)).toEqual(['yes', 'maybe', undefined, 'maybe']);
+    expect(outcome.votes).toEqual([
+      { answer: 'maybe', count: 2 },
+      { answer: 'yes', count: 1 },
+    ]);
+    expect(outcome.answer).toBe('maybe');
+    expect(outcome.generation.text).toBe('Answer: [C]');
+  });
+
+  it('CHOICE_SHUFFLE_ENSEMBLE keeps the worked examples before every shuffled question', async () => {
+    // A model that always picks "No", wherever it is shown.
+    const generate: Generator = async (turns) => {
+      expect(turns.slice(0, -1)).toEqual(context);
+      const line = turns
+        .at(-1)
+        ?.content.split('\n')
+        .find((l) => l.endsWith('. No'));
+      return generation(`Answer: [${line?.[0]}]`);
+    };
+    const outcome = await runStrategy(asked({ strategy: 'CHOICE_SHUFFLE_ENSEMBLE', samples: 4 }), generate);
+    expect(outcome.votes).toEqual([{ answer: 'no', count: 4 }]);
+  });
+
+  it.each(['DIRECT', 'CHAIN_OF_THOUGHT'] as const)(
+    '%s leaves the answer unset when none can be parsed, or the letter is not an option',
+    async (strategy) => {
+      for (const text of ['I cannot tell.', 'Answer: [D]']) {
+        const { generate } = scripted([text]);
+        expect((await runStrategy(asked({ strategy }), generate)).answer).toBeUndefined();
+      }
+    },
+  );
+
+  it('with a JSON schema, reads the letter from the `answer` field and maps it back', async () => {
+    const schema = { type: 'object', properties: { answer: { enum: ['A', 'B', 'C'] } } };
+    const calls: ChatTurn[][] = [];
+    const generate: Generator = async (turns) => {
+      calls.push(turns);
+      return generation('{"answer":"B"}', { answer: 'B' });
+    };
+    const outcome = await runStrategy(
+      asked({ strategy: 'DIRECT', jsonSchema: { schema, text: JSON.stringify(schema) } }),
+      generate,
+    );
+    expect(calls[0]?.at(-1)?.content).toContain(
+      'Give your answer in the `answer` field as X, where X must be A, B, or C.',
+    );
     expect(outcome.answer).toBe('no');
   });
 });

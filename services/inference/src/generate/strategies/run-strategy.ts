@@ -1,4 +1,12 @@
-import type { ChatTurn, Generation, Generator, InferenceRequest, MultipleChoiceQuestion } from '../types.js';
+import type {
+  ChatTurn,
+  Generation,
+  Generator,
+  InferenceRequest,
+  MultipleChoiceQuestion,
+  SamplingOptions,
+} from '../types.js';
+import { renderChoiceQuestion } from './choice-prompt.js';
 import { parseAnswer } from './parse-answer.js';
 import { displayLetters, distinctPermutations, mapAnswerBack } from './permutations.js';
 import { createSeededRandom } from './seeded-random.js';
@@ -40,64 +48,108 @@ export function withReasoning(schema: object): object {
   };
 }
 
-/** prompt_engine's MCQA instruction, without its few-shot preamble. */
-export function multipleChoiceInstruction(letters: readonly string[]): string {
-  const choices = `${letters.slice(0, -1).join(', ')}, or ${letters.at(-1)}`;
-  return `Note the exam question has an unique answer based on the information given. Let's think step by step. Include Answer: [X] at the end where X must be ${choices}. Don't include more tokens after answering the question.`;
-}
-
 /** Aloe's recommended temperature; voting over identical greedy samples would be pointless. */
 const VOTING_TEMPERATURE = 0.6;
+
+/** One generation a strategy asks for: its turns, its sampling, and how its answer is read. */
+interface Attempt {
+  turns: ChatTurn[];
+  sampling: SamplingOptions;
+  /** The parsed answer; for a multiple-choice question, the original key of the chosen option. */
+  answerOf: (generation: Generation) => string | undefined;
+}
 
 /**
  * Runs a request's inference strategy (docs/research-notes.md#inference-strategies) on an injected generator:
  * DIRECT and CHAIN_OF_THOUGHT generate once; SELF_CONSISTENCY samples N times and votes on the parsed answer;
- * CHOICE_SHUFFLE_ENSEMBLE asks the multiple-choice question with N distinct orders of its options, maps each
- * answer back to the original key, and votes. Samples run one after another on the same sequence, so their
- * shared prompt prefix is evaluated once.
+ * CHOICE_SHUFFLE_ENSEMBLE asks the multiple-choice question with N distinct orders of its options and votes.
+ * With a multiple-choice question every strategy asks it as the last user turn after the request's
+ * messages (its system turns and worked examples) and maps each answer back to the original option key.
+ * Samples run one after another on the same sequence, so their shared prompt prefix is evaluated once.
  */
 export async function runStrategy(
   request: InferenceRequest,
   generate: Generator,
   onTextChunk?: (text: string) => void,
 ): Promise<StrategyOutcome> {
-  switch (request.strategy) {
-    case 'DIRECT':
-      return single(await generate(request.messages, { sampling: request.sampling, onTextChunk }));
-    case 'CHAIN_OF_THOUGHT':
-      return single(
-        answerOf(
-          await generate(withChainOfThought(request.messages, request.jsonSchema !== undefined), {
-            sampling: request.sampling,
-            onTextChunk,
-          }),
-        ),
-        true,
-      );
-    case 'SELF_CONSISTENCY':
-      return selfConsistency(request, generate);
-    case 'CHOICE_SHUFFLE_ENSEMBLE':
-      return choiceShuffleEnsemble(request, generate);
+  const votes = request.strategy === 'SELF_CONSISTENCY' || request.strategy === 'CHOICE_SHUFFLE_ENSEMBLE';
+  const generations: Generation[] = [];
+  const answers: Array<string | undefined> = [];
+  for (const attempt of attempts(request)) {
+    const generated = await generate(attempt.turns, {
+      sampling: attempt.sampling,
+      onTextChunk: votes ? undefined : onTextChunk,
+    });
+    const generation = reasonsFirst(request.strategy) ? withoutReasoning(generated) : generated;
+    generations.push(generation);
+    answers.push(attempt.answerOf(generation));
   }
+  return votes ? decide(generations, answers) : single(generations[0]!, answers[0]);
 }
 
 /** The turns of a request's first generation (the size check renders them before any work). */
 export function firstTurns(request: InferenceRequest): ChatTurn[] {
-  switch (request.strategy) {
+  const first = attempts(request).next();
+  return first.done ? [] : first.value.turns;
+}
+
+/** The generations a request's strategy asks for, in order, lazily. */
+function* attempts(request: InferenceRequest): IterableIterator<Attempt> {
+  const { strategy, sampling } = request;
+  const baseSeed = sampling.seed ?? 0;
+  switch (strategy) {
     case 'DIRECT':
-      return [...request.messages];
     case 'CHAIN_OF_THOUGHT':
-    case 'SELF_CONSISTENCY':
-      return withChainOfThought(request.messages, request.jsonSchema !== undefined);
+      yield { ...prompt(request, undefined), sampling };
+      return;
+    case 'SELF_CONSISTENCY': {
+      const temperature = sampling.temperature ? sampling.temperature : VOTING_TEMPERATURE;
+      const asked = prompt(request, undefined);
+      for (let i = 0; i < request.samples; i++)
+        yield { ...asked, sampling: { ...sampling, temperature, seed: baseSeed + i } };
+      return;
+    }
     case 'CHOICE_SHUFFLE_ENSEMBLE': {
-      const first = choicePrompts(request).next();
-      return first.done ? [] : first.value.turns;
+      const size = (request.multipleChoice as MultipleChoiceQuestion).options.length;
+      const permutations = distinctPermutations(size, request.samples, createSeededRandom(baseSeed));
+      for (const [i, permutation] of permutations.entries())
+        yield { ...prompt(request, permutation), sampling: { ...sampling, seed: baseSeed + i } };
+      return;
     }
   }
 }
 
-function single(generation: Generation, parse = false): StrategyOutcome {
-  const answer = parse ? parseAnswer(generation.text, generation.json) : undefined;
+/**
+ * A strategy's prompt and how its answer is read. A multiple-choice question is shown with its options
+ * in `permutation` order (default: as given); other requests get the chain-of-thought suffix when the
+ * strategy reasons, and only reasoning strategies parse an answer from free text.
+ */
+function prompt(
+  request: InferenceRequest,
+  permutation: readonly number[] | undefined,
+): Pick<Attempt, 'turns' | 'answerOf'> {
+  const json = request.jsonSchema !== undefined;
+  const question = request.multipleChoice;
+  if (!question) {
+    if (request.strategy === 'DIRECT') return { turns: [...request.messages], answerOf: () => undefined };
+    return {
+      turns: withChainOfThought(request.messages, json),
+      answerOf: (generation) => parseAnswer(generation.text, generation.json),
+    };
+  }
+  const order = permutation ?? question.options.map((_, i) => i);
+  // With JSON, a strategy reasons only where its grammar has a `reasoning` field.
+  const reasoning = json ? reasonsFirst(request.strategy) : request.strategy !== 'DIRECT';
+  const letters = displayLetters(order.length);
+  const originalKeys = question.options.map((option) => option.key);
+  return {
+    turns: renderChoiceQuestion(request.messages, question, order, { reasoning, json }),
+    answerOf: (generation) =>
+      mapAnswerBack(parseAnswer(generation.text, generation.json, letters), order, originalKeys),
+  };
+}
+
+function single(generation: Generation, answer: string | undefined): StrategyOutcome {
   return {
     generation,
     answer,
@@ -121,72 +173,14 @@ function withChainOfThought(messages: readonly ChatTurn[], json: boolean): ChatT
 }
 
 /** A reasoning generation with JSON output, as the caller asked for it: the answer is the JSON; the text keeps the reasoning. */
-function answerOf(generation: Generation): Generation {
+function withoutReasoning(generation: Generation): Generation {
   const json = generation.json as { reasoning?: unknown; answer?: unknown } | undefined;
   return json && typeof json === 'object' && 'reasoning' in json && 'answer' in json
     ? { ...generation, json: json.answer }
     : generation;
 }
 
-async function selfConsistency(request: InferenceRequest, generate: Generator): Promise<StrategyOutcome> {
-  const temperature = request.sampling.temperature ? request.sampling.temperature : VOTING_TEMPERATURE;
-  const baseSeed = request.sampling.seed ?? 0;
-  const generations: Generation[] = [];
-  for (let i = 0; i < request.samples; i++) {
-    generations.push(
-      answerOf(
-        await generate(withChainOfThought(request.messages, request.jsonSchema !== undefined), {
-          sampling: { ...request.sampling, temperature, seed: baseSeed + i },
-        }),
-      ),
-    );
-  }
-  return decide(generations, (generation) => parseAnswer(generation.text, generation.json));
-}
-
-async function choiceShuffleEnsemble(
-  request: InferenceRequest,
-  generate: Generator,
-): Promise<StrategyOutcome> {
-  const question = request.multipleChoice as MultipleChoiceQuestion;
-  const originalKeys = question.options.map((option) => option.key);
-  const generations: Generation[] = [];
-  const answers: Array<string | undefined> = [];
-  for (const { turns, permutation, letters } of choicePrompts(request)) {
-    const generation = await generate(turns, {
-      sampling: { ...request.sampling, seed: (request.sampling.seed ?? 0) + generations.length },
-    });
-    generations.push(generation);
-    answers.push(
-      mapAnswerBack(parseAnswer(generation.text, generation.json, letters), permutation, originalKeys),
-    );
-  }
-  return decide(generations, (_generation, index) => answers[index]);
-}
-
-/** The multiple-choice question with each of its distinct option orders, one prompt per sample, lazily. */
-function* choicePrompts(
-  request: InferenceRequest,
-): IterableIterator<{ turns: ChatTurn[]; permutation: number[]; letters: string[] }> {
-  const question = request.multipleChoice as MultipleChoiceQuestion;
-  const letters = displayLetters(question.options.length);
-  const random = createSeededRandom(request.sampling.seed ?? 0);
-  const permutations = distinctPermutations(question.options.length, request.samples, random);
-  const context = request.messages.filter((turn) => turn.role === 'system');
-  for (const permutation of permutations) {
-    const shown = permutation.map(
-      (original, position) => `${letters[position]}. ${question.options[original]!.text}`,
-    );
-    const prompt = `${question.question}\n${shown.join('\n')}\n\n${multipleChoiceInstruction(letters)}`;
-    yield { turns: [...context, { role: 'user', content: prompt }], permutation, letters };
-  }
-}
-
-function decide(
-  generations: Generation[],
-  answerOf: (generation: Generation, index: number) => string | undefined,
-): StrategyOutcome {
-  const answers = generations.map(answerOf);
+function decide(generations: Generation[], answers: Array<string | undefined>): StrategyOutcome {
   const { winner, votes } = majorityVote(answers);
   const chosen = winner === undefined ? 0 : answers.indexOf(winner);
   return {
