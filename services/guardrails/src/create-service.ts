@@ -165,6 +165,9 @@ export async function createService(
       complianceTokens: config.compliance.tokens,
       otherTokens: config.compliance.staffTokens,
       logger,
+      now,
+      // Validation runs use the consumer's inference client and settings: what they measure is what runs.
+      validation: { inference, retryBudgetMs: config.contextRetryBudgetMs, review: config.review },
       ready: async () => consumers.isReady() && (await db.query('SELECT 1 AS ok')).length === 1,
     });
     const server = await listen(app, config.http.port);

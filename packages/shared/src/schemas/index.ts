@@ -7,3 +7,4 @@ export * from './knowledge-finding.js';
 export * from './model-output.js';
 export * from './patient-context.js';
 export * from './suggestion-set.js';
+export * from './validation.js';

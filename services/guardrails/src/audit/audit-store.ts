@@ -49,7 +49,7 @@ export interface AuditStats {
   byVerdict: AuditCount[];
   byRule: AuditCount[];
   byModel: AuditCount[];
-  /** Every row in the period by kind: decision, feedback, access. */
+  /** Every row in the period by kind: decision, feedback, access, evidence. */
   byKind: AuditCount[];
 }
 
@@ -64,10 +64,10 @@ export interface AuditStoreOptions {
 }
 
 /**
- * The compliance audit log (docs/architecture.md#audit-log): one row per decision and per clinician feedback,
- * each carrying the hash of the row before it and the service's signature. Appends are serialised by an
- * advisory lock so the chain has one order across replicas; a dedupe key (context id, feedback id) makes a
- * redelivered message a no-op. Checkpoints, verification and the purge: audit-integrity.ts.
+ * The compliance audit log (docs/architecture.md#audit-log): one row per decision, clinician feedback, EHR
+ * access and validation report (evidence), each carrying the hash of the row before it and the service's
+ * signature. Appends are serialised by an advisory lock so the chain has one order across replicas; a
+ * dedupe key (context id, feedback id) makes a redelivered message a no-op. Checkpoints, verification and the purge: audit-integrity.ts.
  */
 export function createAuditStore(db: SqlClient, options: AuditStoreOptions = {}) {
   const signer = createSigner(options.signingKey ?? DEVELOPMENT_SIGNING_KEY);

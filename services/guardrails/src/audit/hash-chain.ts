@@ -7,8 +7,11 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** The hashed content of one audit row (everything but the hashes themselves). */
 export interface ChainedRow {
   seq: number;
-  /** decision: a guardrails verdict; feedback: a clinician's answer; access: an EHR read or write (from aloe.audit.v1). */
-  kind: 'decision' | 'feedback' | 'access';
+  /**
+   * decision: a guardrails verdict; feedback: a clinician's answer; access: an EHR read or write (from
+   * aloe.audit.v1); evidence: a validation report's files by hash (POST /v1/audit/evidence).
+   */
+  kind: 'decision' | 'feedback' | 'access' | 'evidence';
   dedupeKey: string;
   /** ISO 8601 with milliseconds, as stored. */
   recordedAt: string;

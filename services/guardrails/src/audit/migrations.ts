@@ -191,6 +191,14 @@ GRANT SELECT ON audit_anchor TO ${AUDIT_APP_ROLE};
 GRANT EXECUTE ON FUNCTION audit_purge_expired(INT, BIGINT, TEXT, TIMESTAMPTZ, TEXT, TEXT) TO ${AUDIT_APP_ROLE};
 `,
   },
+  {
+    // A go-live validation report's hashes join the chain as evidence (POST /v1/audit/evidence).
+    id: '005_evidence_kind',
+    sql: `
+ALTER TABLE audit_log DROP CONSTRAINT audit_log_kind_check;
+ALTER TABLE audit_log ADD CONSTRAINT audit_log_kind_check CHECK (kind IN ('decision', 'feedback', 'access', 'evidence'));
+`,
+  },
 ];
 
 /** Applies the migrations not yet applied, each in its own transaction. Needs the owner role or a superuser. */

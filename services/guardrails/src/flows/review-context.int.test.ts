@@ -17,7 +17,13 @@ import {
   topicsWithPrefix,
 } from '@aloe/shared/kafka';
 import { createLogger } from '@aloe/shared/logging';
-import { ActionType, type AuditEvent, type PatientContext, type SuggestionSet } from '@aloe/shared/schemas';
+import {
+  ActionType,
+  type AuditEvent,
+  type PatientContext,
+  ReviewValidation,
+  type SuggestionSet,
+} from '@aloe/shared/schemas';
 import { testKafkaBrokers, uniqueName, waitFor } from '@aloe/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Kafka, KafkaMessage } from 'kafkajs';
@@ -352,6 +358,36 @@ describe('the guardrails pipeline', () => {
       { what: 'two ai-decision events' },
     );
     expect(events[1]).toEqual(events[0]);
+  });
+
+  it('validates a context over the running service HTTP API (POST /v1/validate/review) without publishing or logging it', async () => {
+    const { service, contexts, published, audits } = await startPipeline(inference.address, {
+      GUARDRAILS_COMPLIANCE_TOKENS: 'validation-token',
+    });
+    const validated = polypharmacyContext();
+    const response = await fetch(`http://127.0.0.1:${service.httpPort}/v1/validate/review`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer validation-token', 'content-type': 'application/json' },
+      body: JSON.stringify({ context: validated }),
+    });
+    expect(response.status).toBe(200);
+    const result = ReviewValidation.parse(await response.json());
+    expect(result.withRails.inputFindings.map((finding) => finding.ruleId)).toContain(
+      'input.prompt-injection',
+    );
+    // A context reviewed after it comes through both topics (one partition each): had the validation
+    // published anything, the readers would have had it first.
+    const reviewed = polypharmacyContext();
+    await producer.send(contexts, [{ key: reviewed.patient.pseudonym, value: reviewed }]);
+    await waitFor(() => audits.some((event) => event.correlationId === reviewed.contextId), {
+      what: 'the ai-decision event of the later context',
+      timeoutMs: 60_000,
+    });
+    expect(published.some((set) => set.contextId === reviewed.contextId)).toBe(true);
+    expect(published.filter((set) => set.contextId === validated.contextId)).toEqual([]);
+    expect(audits.filter((event) => event.correlationId === validated.contextId)).toEqual([]);
+    expect(await audit.findByDedupeKey(validated.contextId)).toBeUndefined();
+    expect(await audit.search({ patientPseudonym: validated.patient.pseudonym })).toEqual([]);
   });
 
   it('retries when inference is down, then dead-letters the context with the reason: nothing is lost', async () => {

@@ -82,6 +82,107 @@ export function inferenceRequestFor(
   return { prompt, contract, request };
 }
 
+/** What a context's inference and rails need: the review's settings without its recording and publishing. */
+export type RailedInferenceDeps = Pick<
+  ReviewDeps,
+  | 'infer'
+  | 'harm'
+  | 'maxTokens'
+  | 'maxContextTokens'
+  | 'temperature'
+  | 'strategies'
+  | 'selfConsistencySamples'
+>;
+
+/**
+ * The model's answer read as the review reads it (pure): under self-consistency the samples vote with what
+ * they propose (their actions), not their wording; otherwise the output must parse against the request's
+ * contract. The suggestions become candidates for the output rails. Output outside the contract, or no
+ * model identity, is an OutputInvalid AppError (JSON that does not parse, a SyntaxError).
+ */
+export function readModelOutput(
+  response: GenerateResponse__Output,
+  contract: ReturnType<typeof outputContractFor>,
+  strategy: ReviewStrategy,
+) {
+  const samples = response.strategyResult?.samples ?? [];
+  const vote = strategy === 'self-consistency' ? voteOnActions(samples, contract.schema) : undefined;
+  const parsed = vote
+    ? { success: true as const, data: vote.output }
+    : contract.schema.safeParse(JSON.parse(response.json || '{}'));
+  if (!parsed.success || !response.model) {
+    throw new AppError(
+      ErrorCode.OutputInvalid,
+      'The inference service returned output outside the requested schema',
+    );
+  }
+  const candidates: CandidateSuggestion[] = parsed.data.suggestions.map((suggestion, index) => ({
+    id: `s${index + 1}`,
+    kind: suggestion.kind,
+    title: suggestion.title.slice(0, 140),
+    text: suggestion.text,
+    citations: [...new Set(suggestion.citations)],
+    severity: suggestion.severity,
+    actions: suggestion.actions,
+  }));
+  return {
+    model: response.model,
+    samples,
+    vote,
+    reasoning: reasoningIn(vote ? (samples[vote.chosen]?.text ?? '') : response.text),
+    candidates,
+  };
+}
+
+/**
+ * A context's decision without recording or publishing it: input rails → prompt and per-request schema →
+ * inference → output rails → completeness. The review and the go-live validation (validate-review.ts)
+ * both decide through it, so what is validated is what runs.
+ */
+export async function railedInference(
+  context: PatientContext,
+  deps: RailedInferenceDeps,
+  signal?: AbortSignal,
+) {
+  const startedAt = performance.now();
+  const { context: safeContext, findings: inputFindings } = await withSpan('rails.input', {}, (span) => {
+    const railed = runInputRails(context);
+    span.setAttribute(Attr.RailFindings, railed.findings.length);
+    return railed;
+  });
+  const inputRailsMs = performance.now() - startedAt;
+  const strategy = strategyFor(safeContext.tasks, deps.strategies);
+  const { prompt, contract, request } = inferenceRequestFor(safeContext, { ...deps, strategy });
+
+  const inferenceStartedAt = performance.now();
+  const response = await deps.infer(request, { signal });
+  const inferenceMs = performance.now() - inferenceStartedAt;
+  const output = readModelOutput(response, contract, strategy);
+
+  const railsStartedAt = performance.now();
+  const { suggestions, coverage } = await withSpan('rails.output', {}, async (span) => {
+    const railed = await runOutputRailsWithModel(safeContext, output.candidates, deps.harm);
+    const completed = completeWithKnowledge(safeContext, railed);
+    span.setAttribute(Attr.Suggestions, completed.suggestions.length);
+    return completed;
+  });
+  const outputRailsMs = performance.now() - railsStartedAt;
+  return {
+    startedAt,
+    safeContext,
+    inputFindings,
+    strategy,
+    prompt,
+    contract,
+    request,
+    response,
+    output,
+    suggestions,
+    coverage,
+    timingsMs: { inputRails: inputRailsMs, inference: inferenceMs, outputRails: outputRailsMs },
+  };
+}
+
 /** The set id of a context: the same context always yields the same set id (redeliveries, write-back). */
 export function setIdFor(contextId: string): string {
   return deterministicUuid('suggestion-set', contextId);
@@ -185,53 +286,12 @@ async function review(
     return unchanged.set;
   }
 
-  const startedAt = performance.now();
-  const { context: safeContext, findings: inputFindings } = await withSpan('rails.input', {}, (span) => {
-    const railed = runInputRails(context);
-    span.setAttribute(Attr.RailFindings, railed.findings.length);
-    return railed;
-  });
-  const inputRailsMs = performance.now() - startedAt;
-  const strategy = strategyFor(safeContext.tasks, deps.strategies);
-  const { prompt, contract, request } = inferenceRequestFor(safeContext, { ...deps, strategy });
-
-  const inferenceStartedAt = performance.now();
-  const response = await deps.infer(request, { signal });
-  const inferenceMs = performance.now() - inferenceStartedAt;
-  // Under self-consistency the samples vote with what they propose (their actions), not their wording.
-  const samples = response.strategyResult?.samples ?? [];
-  const vote = strategy === 'self-consistency' ? voteOnActions(samples, contract.schema) : undefined;
-  const parsed = vote
-    ? { success: true as const, data: vote.output }
-    : contract.schema.safeParse(JSON.parse(response.json || '{}'));
-  if (!parsed.success || !response.model) {
-    throw new AppError(
-      ErrorCode.OutputInvalid,
-      'The inference service returned output outside the requested schema',
-    );
-  }
-  const reasoning = reasoningIn(vote ? (samples[vote.chosen]?.text ?? '') : response.text);
-
-  const railsStartedAt = performance.now();
-  const candidates: CandidateSuggestion[] = parsed.data.suggestions.map((suggestion, index) => ({
-    id: `s${index + 1}`,
-    kind: suggestion.kind,
-    title: suggestion.title.slice(0, 140),
-    text: suggestion.text,
-    citations: [...new Set(suggestion.citations)],
-    severity: suggestion.severity,
-    actions: suggestion.actions,
-  }));
-  const { suggestions, coverage } = await withSpan('rails.output', {}, async (span) => {
-    const railed = await runOutputRailsWithModel(safeContext, candidates, deps.harm);
-    const completed = completeWithKnowledge(safeContext, railed);
-    span.setAttribute(Attr.Suggestions, completed.suggestions.length);
-    return completed;
-  });
-  const outputRailsMs = performance.now() - railsStartedAt;
+  const decided = await railedInference(context, deps, signal);
+  const { safeContext, inputFindings, strategy, prompt, contract, request, response } = decided;
+  const { suggestions, coverage } = decided;
+  const { model, samples, vote, reasoning } = decided.output;
 
   const cited = new Set(suggestions.flatMap((suggestion) => suggestion.citations));
-  const model = response.model;
   const set = SuggestionSet.parse({
     setId: setIdFor(context.contextId),
     contextId: context.contextId,
@@ -259,12 +319,7 @@ async function review(
       ...(context.trigger.hookInstance ? { hookInstance: context.trigger.hookInstance } : {}),
     },
     writeBack: writeBackFor(context, deps),
-    timingsMs: {
-      inputRails: inputRailsMs,
-      inference: inferenceMs,
-      outputRails: outputRailsMs,
-      total: performance.now() - startedAt,
-    },
+    timingsMs: { ...decided.timingsMs, total: performance.now() - decided.startedAt },
   });
 
   const verdicts = suggestions.map((suggestion) => suggestion.verdict);
@@ -345,8 +400,8 @@ async function review(
       knowledgeFindings: coverage.findings.length,
       coveredByModel: coverage.findings.filter((finding) => finding.coveredBy.length > 0).length,
       strategy,
-      inferenceMs: Math.round(inferenceMs),
-      railsMs: Math.round((inputRailsMs + outputRailsMs) * 100) / 100,
+      inferenceMs: Math.round(decided.timingsMs.inference),
+      railsMs: Math.round((decided.timingsMs.inputRails + decided.timingsMs.outputRails) * 100) / 100,
     },
     'context reviewed',
   );

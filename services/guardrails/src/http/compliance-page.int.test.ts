@@ -191,7 +191,7 @@ describeInBrowser('the compliance page', () => {
     expect(await page.textContent('#period')).toMatch(
       /^Recorded from 2026-11-20T00:00:00.000Z to 2026-11-21T00:00:00.000Z/,
     );
-    expect(await page.textContent('#kinds')).toBe('3 decision(s) · 1 feedback · 0 access');
+    expect(await page.textContent('#kinds')).toBe('3 decision(s) · 1 feedback · 0 access · 0 evidence');
 
     const charts = await page.evaluate(() => {
       const { Chart, document } = globalThis as unknown as InPage;

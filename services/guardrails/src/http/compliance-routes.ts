@@ -21,7 +21,7 @@ const Query = z.object({
   model: z.string().max(200).optional(),
   verdict: z.enum(['allow', 'warn', 'block']).optional(),
   rule: z.string().max(100).optional(),
-  kind: z.enum(['decision', 'feedback', 'access']).optional(),
+  kind: z.enum(['decision', 'feedback', 'access', 'evidence']).optional(),
   limit: z.coerce.number().int().min(1).max(1_000).default(100),
   after: z.coerce.number().int().min(0).optional(),
 });

@@ -51,7 +51,7 @@ export function showStats(stats) {
       : 'The whole log (From and To choose a period; the other filters do not apply here).';
   const kinds = new Map(stats.byKind.map((count) => [count.key, count.count]));
   $('#kinds').textContent =
-    `${stats.decisions} decision(s) · ${kinds.get('feedback') ?? 0} feedback · ${kinds.get('access') ?? 0} access`;
+    `${stats.decisions} decision(s) · ${kinds.get('feedback') ?? 0} feedback · ${kinds.get('access') ?? 0} access · ${kinds.get('evidence') ?? 0} evidence`;
   // Every verdict has a bar, in the order of severity, even at zero.
   const byVerdict = new Map(stats.byVerdict.map((count) => [count.key, count.count]));
   const verdicts = [...new Set([...VERDICTS, ...byVerdict.keys()])].map((key) => ({
